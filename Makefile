@@ -1,0 +1,76 @@
+# MentorHub: `make run` serves the app, `make test` runs every test.
+SHELL := /bin/bash
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+.PHONY: run run-https test test-fast test-e2e test-scaleout lint fmt bench bench-smoke css migrate seed clean audit fuzz
+
+# A Python 3.12+ interpreter: python3.13/3.12 on PATH, else one pyenv installed.
+PYTHON := $(shell scripts/find-python)
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "MentorHub needs Python 3.12+ (python3.13, python3.12 or pyenv). Install one and retry." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(VENV)/bin/python requirements.txt requirements-dev.txt
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+theme/static_src/node_modules: theme/static_src/package-lock.json
+	cd theme/static_src && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+css: venv theme/static_src/node_modules
+	cd theme/static_src && npm run --silent build >/dev/null
+
+migrate: venv
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput -v0
+
+seed: migrate
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
+
+run: css seed
+	@echo ""
+	@echo "  MentorHub is running at http://$(HOST):$(PORT)/"
+	@echo "  Sign in as mentor / learner / admin with password $${DEMO_PASSWORD:-mentorhub-demo}"
+	@echo "  (also mentor2, learner2; Django admin at /admin/)"
+	@echo ""
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) mentorhub.asgi:application
+
+run-https: css seed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py make_dev_cert --out certs
+	@echo "  MentorHub (HTTPS) at https://$(HOST):$${PORT:-8443}/  (self-signed certificate)"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/daphne -e ssl:$${PORT:-8443}:privateKey=certs/key.pem:certKey=certs/cert.pem:interface=$(HOST) mentorhub.asgi:application
+
+# Tests: unit/integration first, then browser tests in their own process
+# (pytest-asyncio and Playwright's event loop don't share a process well),
+# then everything again on PostgreSQL + Redis when they are reachable.
+test: css
+	scripts/ensure-chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "not e2e" -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
+	scripts/test-scaleout
+
+test-fast: venv
+	$(PY) -m pytest -m "not e2e" -q -x
+
+test-e2e: css
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: venv
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf .test-db.sqlite3* staticfiles .pytest_cache

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("token/", api.ThrottledTokenObtainPairView.as_view(), name="token_obtain_pair"),
+    path("token/refresh/", api.TokenRefresh.as_view(), name="token_refresh"),
+    path("me/", api.me, name="api_me"),
+]

@@ -1,0 +1,34 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import seed_accounts
+
+# Each app may add demo data in `<app>/demo.py` with `seed(users)`; order matters.
+DEMO_APPS = ["sessions_app", "requests_app", "earnings", "notifications"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="run even with DJANGO_DEBUG=0")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Refusing to seed demo data with DJANGO_DEBUG=0; pass --force.")
+        with transaction.atomic():
+            users = seed_accounts()
+            for app in DEMO_APPS:
+                try:
+                    module = import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(users)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        for username in users:
+            self.stdout.write(f"  {username:<9} / {settings.DEMO_PASSWORD}")

@@ -1,0 +1,78 @@
+"""Users, roles and the mentor's profile."""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        LEARNER = "learner", "Learner"
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.LEARNER)
+    # Every user has a zone (learners too); mentors edit theirs on the Profile tab.
+    timezone = models.CharField(max_length=64, default="UTC")
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == self.Role.MENTOR
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == self.Role.LEARNER
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "mentor_profile", None) if self.is_mentor else None
+        if profile is not None and profile.display_name:
+            return profile.display_name
+        return self.get_full_name() or self.username
+
+    @property
+    def initials(self) -> str:
+        parts = self.display_name.split()
+        letters = "".join(p[0] for p in parts[:2]) if parts else self.username[:2]
+        return letters.upper()
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @property
+    def home_url(self) -> str:
+        return "/mentor/dashboard" if self.is_mentor else "/"
+
+
+class MentorProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_profile")
+    display_name = models.CharField(max_length=100, blank=True)
+    headline = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True)  # cleaned HTML (bleach) on save
+    expertise = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    default_price = models.DecimalField(max_digits=12, decimal_places=2, default=50)
+    default_duration_minutes = models.PositiveIntegerField(default=60)
+    picture = models.CharField(max_length=255, blank=True)  # 512 px, path in MEDIA_ROOT
+    picture_small = models.CharField(max_length=255, blank=True)  # 96 px
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user.username}"
+
+    @property
+    def picture_url(self) -> str | None:
+        from django.conf import settings
+
+        return f"{settings.MEDIA_URL}{self.picture}" if self.picture else None
+
+    @property
+    def picture_small_url(self) -> str | None:
+        from django.conf import settings
+
+        return f"{settings.MEDIA_URL}{self.picture_small}" if self.picture_small else None

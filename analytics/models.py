@@ -1,0 +1,1 @@
+"""Read-only analytics: no tables of its own."""

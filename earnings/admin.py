@@ -1,0 +1,1 @@
+"""Admin registrations: filled by the issue that owns this app."""

@@ -1,0 +1,48 @@
+"""Stored notifications: the source of truth behind every real-time alert."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        NEW_REQUEST = "new_request", "New request"
+        REQUEST_ANSWERED = "request_answered", "Request answered"
+        BOOKING = "booking", "Booking"
+        BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
+        SESSION_PUBLISHED = "session_published", "Session published"
+        SESSION_REMINDER = "session_reminder", "Session reminder"
+        SESSION_LIVE = "session_live", "Session live"
+        SESSION_CHANGED = "session_changed", "Session changed"
+        PAYOUT_STATUS = "payout_status", "Payout status"
+        REVIEW = "review", "Review"
+        SYSTEM = "system", "System"
+
+    class Level(models.TextChoices):
+        INFO = "info", "Info"
+        URGENT = "urgent", "Urgent"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-id"], name="notif_user_unread"),
+            models.Index(fields=["user", "-id"], name="notif_user_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title}"
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None

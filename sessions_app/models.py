@@ -1,0 +1,159 @@
+"""Mentoring sessions, learners' bookings and reviews."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_sessions"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)  # limited HTML, cleaned with bleach on save
+    topic = models.CharField(max_length=100, blank=True)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
+    capacity = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(settings.LIVE_MESH_LIMIT)]
+    )
+    price = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # Denormalised count of active bookings, maintained by conditional updates
+    # so capacity holds even when two learners book the last seat at once.
+    booked_count = models.PositiveIntegerField(default=0)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["mentor", "status", "starts_at"], name="session_mentor_status"),
+            models.Index(fields=["status", "starts_at"], name="session_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booked_count__lte=models.F("capacity")), name="session_not_overbooked"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="session_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def participant_count(self) -> int:
+        return self.booked_count
+
+    @property
+    def is_full(self) -> bool:
+        return self.booked_count >= self.capacity
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.SCHEDULED)
+
+    @property
+    def is_startable(self) -> bool:
+        """Start Session is offered from 10 minutes before the start."""
+        if self.status != self.Status.SCHEDULED:
+            return False
+        now = timezone.now()
+        return self.starts_at - timedelta(minutes=10) <= now <= self.ends_at
+
+    @property
+    def is_joinable(self) -> bool:
+        return self.status == self.Status.LIVE
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "No-show"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)  # first presence in the live room
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["learner", "status"], name="booking_learner_status"),
+            models.Index(fields=["session", "status"], name="booking_session_status"),
+        ]
+        constraints = [
+            # One active booking per learner per session (cancelled ones don't count).
+            models.UniqueConstraint(
+                fields=["session", "learner"],
+                condition=~Q(status="cancelled"),
+                name="booking_one_active_per_learner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} → {self.session_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+
+class Review(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reviews")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_given"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(max_length=2000, blank=True)  # plain text
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["mentor", "-created_at"], name="review_mentor_newest")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "learner"], name="review_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="review_rating_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ for {self.session_id}"

@@ -1,0 +1,74 @@
+// Shell behaviour shared by every page: ARIA tab keyboard support, swap
+// errors, focus management. No inline handlers (CSP), no framework.
+(function () {
+  "use strict";
+
+  // Arrow keys move between tabs in any [data-tablist] (WAI-ARIA tabs pattern).
+  document.addEventListener("keydown", function (event) {
+    const tab = event.target.closest && event.target.closest('[role="tab"]');
+    if (!tab) return;
+    const list = tab.closest("[data-tablist]");
+    if (!list) return;
+    const tabs = Array.from(list.querySelectorAll('[role="tab"]'));
+    let index = tabs.indexOf(tab);
+    if (event.key === "ArrowRight") index = (index + 1) % tabs.length;
+    else if (event.key === "ArrowLeft") index = (index - 1 + tabs.length) % tabs.length;
+    else if (event.key === "Home") index = 0;
+    else if (event.key === "End") index = tabs.length - 1;
+    else return;
+    event.preventDefault();
+    tabs[index].focus();
+    tabs[index].click();
+  });
+
+  function showSwapError(message) {
+    const box = document.getElementById("swap-error");
+    if (!box) return;
+    box.innerHTML = "";
+    const inner = document.createElement("div");
+    inner.className = "flex items-start justify-between gap-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800";
+    const text = document.createElement("p");
+    text.textContent = message;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "min-h-11 min-w-11 font-semibold";
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "×";
+    close.addEventListener("click", function () { box.classList.add("hidden"); });
+    inner.append(text, close);
+    box.append(inner);
+    box.classList.remove("hidden");
+  }
+
+  document.addEventListener("htmx:sendError", function () {
+    showSwapError("Can't reach MentorHub. Check your connection and try again.");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 422 || status === 400 || status === 409) return; // forms render their own errors
+    showSwapError(status >= 500
+      ? "Something went wrong on our side (" + status + "). Please try again."
+      : "That didn't work (" + status + "). Reload the page and try again.");
+  });
+  // Forms answer 4xx with their errors re-rendered: let htmx swap them.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const status = event.detail.xhr.status;
+    if (status === 422 || status === 400 || status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    const box = document.getElementById("swap-error");
+    if (box) box.classList.add("hidden");
+  });
+  // After a tab swap, move focus to the new panel for screen readers.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target && event.detail.target.id === "tab-panel") {
+      const active = document.querySelector('#dashboard-tabs [aria-selected="true"]');
+      if (active && document.activeElement && document.activeElement.getAttribute("role") !== "tab") {
+        active.focus({ preventScroll: true });
+      }
+    }
+  });
+})();

@@ -1,0 +1,109 @@
+"""Personas, builders and clients shared by every test."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import MentorProfile, User
+from accounts.tokens import issue_tokens
+
+E2E_DIR = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if E2E_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def make_user(username: str, role: str = User.Role.LEARNER, **extra) -> User:
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, role=role, **extra
+    )
+    if role == User.Role.MENTOR:
+        MentorProfile.objects.create(user=user, display_name=username.title())
+    return user
+
+
+def jwt_client(user: User | None, *, enforce_csrf: bool = False) -> Client:
+    """A test client signed in with the JWT cookies, as a browser would be."""
+    client = Client(enforce_csrf_checks=enforce_csrf)
+    if user is not None:
+        refresh, access = issue_tokens(user)
+        client.cookies[settings.JWT_ACCESS_COOKIE] = str(access)
+        client.cookies[settings.JWT_REFRESH_COOKIE] = str(refresh)
+    return client
+
+
+@pytest.fixture
+def mentor(db):
+    return make_user("mentor_ann", User.Role.MENTOR, first_name="Ann", timezone="Europe/Berlin")
+
+
+@pytest.fixture
+def other_mentor(db):
+    return make_user("mentor_bob", User.Role.MENTOR, first_name="Bob")
+
+
+@pytest.fixture
+def learner(db):
+    return make_user("learner_lea", User.Role.LEARNER, first_name="Lea")
+
+
+@pytest.fixture
+def other_learner(db):
+    return make_user("learner_leo", User.Role.LEARNER, first_name="Leo")
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("staff_sam", User.Role.LEARNER, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def mentor_client(mentor):
+    return jwt_client(mentor)
+
+
+@pytest.fixture
+def learner_client(learner):
+    return jwt_client(learner)
+
+
+@pytest.fixture
+def anon_client():
+    return Client()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def bearer(user: User):
+    """A DRF APIClient authenticated with a Bearer access token."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    _refresh, access = issue_tokens(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client
+
+
+@pytest.fixture
+def mentor_api(mentor):
+    return bearer(mentor)
+
+
+@pytest.fixture
+def learner_api(learner):
+    return bearer(learner)
+
+
+@pytest.fixture
+def other_mentor_api(other_mentor):
+    return bearer(other_mentor)

@@ -1,0 +1,23 @@
+"""Test settings: production-like (DEBUG off), without the HTTPS redirect.
+
+The browser-test server (E2E_SERVER=1) also drops the Secure cookie flag,
+because it speaks plain HTTP on 127.0.0.1.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret-" + "k" * 40)
+os.environ.setdefault("SCHEDULER_IN_PROCESS", "0")
+
+from mentorhub.settings import *  # noqa: E402,F403
+from mentorhub.settings import env_bool  # noqa: E402
+
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+if env_bool("E2E_SERVER", False):
+    JWT_COOKIE_SECURE = False
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
