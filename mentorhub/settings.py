@@ -176,6 +176,7 @@ if REDIS_URL:
                 "capacity": 1500,
                 "expiry": 30,
                 "group_expiry": 86400,
+                "prefix": env_str("REDIS_CHANNEL_PREFIX", "asgi"),
             },
         }
     }

@@ -8,6 +8,11 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret-" + "k" * 40)
 os.environ.setdefault("SCHEDULER_IN_PROCESS", "0")
+# Several test runs may share a machine (and its PostgreSQL/Redis): give each
+# run its own test database and channel-layer prefix. The browser-test server
+# inherits the prefix through the environment.
+os.environ.setdefault("REDIS_CHANNEL_PREFIX", f"t{os.getpid()}")
+_RUN_ID = os.environ["REDIS_CHANNEL_PREFIX"]
 
 from mentorhub.settings import *  # noqa: E402,F403
 from mentorhub.settings import env_bool  # noqa: E402
@@ -16,6 +21,12 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+if not env_bool("E2E_SERVER", False):
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{_RUN_ID}.sqlite3")}  # noqa: F405
+    else:
+        DATABASES["default"]["TEST"] = {"NAME": f"test_mentorhub_{_RUN_ID}"}  # noqa: F405
 
 if env_bool("E2E_SERVER", False):
     JWT_COOKIE_SECURE = False

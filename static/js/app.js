@@ -62,6 +62,35 @@
     const box = document.getElementById("swap-error");
     if (box) box.classList.add("hidden");
   });
+  // Dialogs: any <dialog data-modal> swapped into the page opens as a modal;
+  // [data-close-dialog] closes it; focus returns to what opened it.
+  let opener = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const target = event.detail.target;
+    if (target && target.id === "dialog-slot") opener = event.detail.elt;
+  });
+  function openDialogs(root) {
+    root.querySelectorAll("dialog[data-modal]").forEach(function (dialog) {
+      if (!dialog.open) dialog.showModal();
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (opener && document.body.contains(opener)) opener.focus();
+      }, { once: true });
+    });
+  }
+  document.addEventListener("htmx:load", function (event) { openDialogs(event.detail.elt.parentNode || document); });
+  document.addEventListener("click", function (event) {
+    const closer = event.target.closest && event.target.closest("[data-close-dialog]");
+    if (closer) {
+      const dialog = closer.closest("dialog");
+      if (dialog) dialog.close();
+    }
+  });
+  // A server answer with HX-Trigger: closeDialog closes the open dialog.
+  document.addEventListener("closeDialog", function () {
+    document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
+  });
+
   // After a tab swap, move focus to the new panel for screen readers.
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.target && event.detail.target.id === "tab-panel") {
