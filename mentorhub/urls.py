@@ -35,6 +35,8 @@ api_patterns = [
 ]
 for _app in APPS:
     api_patterns += _optional(_app, "api_urls")
+# Reviews live in sessions_app but are built with Analytics: their own modules.
+api_patterns += _optional("sessions_app", "review_api_urls")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -43,3 +45,4 @@ urlpatterns = [
 ]
 for _app in APPS:
     urlpatterns += _optional(_app, "urls")
+urlpatterns += _optional("sessions_app", "review_urls")
