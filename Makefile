@@ -43,10 +43,9 @@ run: css seed
 	@echo ""
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) mentorhub.asgi:application
 
+# HTTPS + WSS for phones on the LAN (listens on 0.0.0.0:8443 unless HTTPS_HOST/HTTPS_PORT).
 run-https: css seed
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py make_dev_cert --out certs
-	@echo "  MentorHub (HTTPS) at https://$(HOST):$${PORT:-8443}/  (self-signed certificate)"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/daphne -e ssl:$${PORT:-8443}:privateKey=certs/key.pem:certKey=certs/cert.pem:interface=$(HOST) mentorhub.asgi:application
+	HOST=$${HTTPS_HOST:-0.0.0.0} PORT=$${HTTPS_PORT:-8443} scripts/run-https
 
 # Tests: unit/integration first, then browser tests in their own process
 # (pytest-asyncio and Playwright's event loop don't share a process well),

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "earnings",
     "analytics",
     "live",
+    "mentorhub",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +313,9 @@ SESSION_END_GRACE_MINUTES = env_int("SESSION_END_GRACE_MINUTES", 15)
 SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 30)
 # The in-process job runner starts with the ASGI app unless disabled.
 SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", True)
+# Heartbeat of the notifications socket; each beat also fetches rows stored by
+# other processes (≤ 30 s, per the design).
+NOTIFY_POLL_SECONDS = min(max(env_int("NOTIFY_POLL_SECONDS", 25), 1), 30)
 
 WEBRTC_STUN_URLS = env_list("WEBRTC_STUN_URLS")
 WEBRTC_TURN_URLS = env_list("WEBRTC_TURN_URLS")

@@ -58,7 +58,10 @@ class Server:
         self.port = port
 
 
-def start_server(extra_env: dict | None = None, port: int | None = None) -> Server:
+def start_server(
+    extra_env: dict | None = None, port: int | None = None, tls: tuple[str, str] | None = None
+) -> Server:
+    """Start Daphne on the test database; `tls=(cert, key)` serves HTTPS + WSS."""
     port = port or _free_port()
     env = {
         **os.environ,
@@ -95,7 +98,8 @@ def start_server(extra_env: dict | None = None, port: int | None = None) -> Serv
             raise RuntimeError(f"Daphne exited early; see .e2e-server-{port}.log")
         try:
             with socket.create_connection(("127.0.0.1", port), 0.2):
-                return Server(f"http://127.0.0.1:{port}", proc, port)
+                scheme = "https" if tls else "http"
+                return Server(f"{scheme}://127.0.0.1:{port}", proc, port)
         except OSError:
             time.sleep(0.1)
     proc.kill()
