@@ -63,6 +63,15 @@ test-fast: venv
 test-e2e: css
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
 
+# Benchmarks: real Daphne (and Uvicorn) on generated data; writes docs/benchmarks.md.
+bench: css
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py
+
+bench-smoke: css
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py --smoke
+
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

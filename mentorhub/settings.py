@@ -323,6 +323,8 @@ WEBRTC_TURN_SECRET = env_str("WEBRTC_TURN_SECRET")
 WEBRTC_TURN_TTL_SECONDS = env_int("WEBRTC_TURN_TTL_SECONDS", 3600)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mentorhub-demo")
+# Extra endpoints for `make bench` (a constant "floor" view, a notify trigger).
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024

@@ -46,3 +46,11 @@ urlpatterns = [
 for _app in APPS:
     urlpatterns += _optional(_app, "urls")
 urlpatterns += _optional("sessions_app", "review_urls")
+
+if settings.BENCH_ENDPOINTS:  # benchmark servers only (make bench)
+    from mentorhub import bench_views
+
+    urlpatterns += [
+        path("bench/floor/", bench_views.floor),
+        path("bench/notify/", bench_views.bench_notify),
+    ]

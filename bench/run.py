@@ -1,0 +1,873 @@
+"""`make bench`: measure MentorHub against the framework's own floor.
+
+Starts real servers (Daphne; Uvicorn for comparison) on generated databases
+(`manage.py seed_bench`), drives them with wrk (HTTP) and the `websockets`
+client (sockets), prints a table and writes docs/benchmarks.md and
+docs/benchmarks.json. `--smoke` runs a few seconds at scale 0.01 (CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT / "bench-data"
+PY = sys.executable
+SECRET = "bench-only-secret-key-" + "b" * 40
+COOKIE = "mh_access"
+
+TABS = [
+    ("sessions/draft", "/mentor/dashboard/sessions/draft/"),
+    ("sessions/scheduled", "/mentor/dashboard/sessions/scheduled/"),
+    ("sessions/past", "/mentor/dashboard/sessions/past/"),
+    ("requests", "/mentor/dashboard/requests/"),
+    ("earnings", "/mentor/dashboard/earnings/"),
+    ("analytics", "/mentor/dashboard/analytics/"),
+    ("profile", "/mentor/dashboard/profile/"),
+    ("notifications", "/mentor/dashboard/notifications/"),
+]
+APIS = [
+    ("api sessions", "/api/sessions/?status=past"),
+    ("api requests", "/api/requests/?status=pending"),
+    ("api earnings", "/api/earnings/"),
+    ("api payouts", "/api/payouts/"),
+    ("api analytics", "/api/analytics/?period=365d"),
+    ("api notifications", "/api/notifications/"),
+    ("api catalog", "/api/catalog/sessions/"),
+]
+
+TARGETS = {
+    "fragment_ratio": 0.4,
+    "full_ratio": 0.25,
+    "fragment_p95_ms": 50.0,
+    "analytics_p95_ms": 300.0,
+    "notify_p99_ms": 100.0,
+    "signaling_p99_ms": 20.0,
+    "css_kb": 15.0,
+    "js_kb": 30.0,
+}
+
+
+# --- infrastructure -----------------------------------------------------------
+
+
+def env_for(db: Path, **extra) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentorhub.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "JWT_ACCESS_MINUTES": "600",
+        "BENCH_ENDPOINTS": "1",
+        "SCHEDULER_IN_PROCESS": "0",
+        "AXES_ENABLED": "0",
+        "LOG_LEVEL": "ERROR",
+        "NOTIFY_POLL_SECONDS": "25",
+    }
+    env.pop("REDIS_URL", None)
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def make_db(scale: float) -> Path:
+    """A seeded database per scale, reused while seed_bench and migrations are unchanged."""
+    DATA.mkdir(exist_ok=True)
+    fingerprint = subprocess.run(
+        [
+            "git",
+            "log",
+            "-1",
+            "--format=%H",
+            "--",
+            "mentorhub/management/commands/seed_bench.py",
+            "*/migrations/*",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    db = DATA / f"scale-{scale}.sqlite3"
+    stamp = db.with_suffix(".stamp")
+    if db.exists() and stamp.exists() and stamp.read_text() == fingerprint and fingerprint:
+        return db
+    for path in DATA.glob(f"scale-{scale}.sqlite3*"):
+        path.unlink()
+    env = env_for(db)
+    t0 = time.perf_counter()
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "manage.py", "seed_bench", "--scale", str(scale)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    print(f"  seeded scale {scale} in {time.perf_counter() - t0:.1f} s")
+    stamp.write_text(fingerprint)
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db: Path, kind: str = "daphne", **extra):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(DATA / f"server-{kind}-{self.port}.log", "w")  # noqa: SIM115
+        if kind == "daphne":
+            cmd = [
+                PY,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "--access-log",
+                os.devnull,
+                "mentorhub.asgi:application",
+            ]
+        else:
+            cmd = [
+                PY,
+                "-m",
+                "uvicorn",
+                "mentorhub.asgi:application",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env_for(db, **extra), stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/bench/floor/", timeout=1).read()
+                return
+            except (OSError, urllib.error.URLError):
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{kind} exited; see {self.log.name}") from None
+                time.sleep(0.1)
+        raise RuntimeError(f"{kind} did not start")
+
+    def rss_kb(self) -> int:
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def tokens(db: Path, usernames: list[str]) -> dict[str, str]:
+    code = (
+        "import json,sys; from accounts.models import User; from accounts.tokens import issue_tokens; "
+        "names=json.loads(sys.argv[-1]); "
+        "print(json.dumps({u.username: str(issue_tokens(u)[1]) for u in User.objects.filter(username__in=names)}))"
+    )
+    out = subprocess.run(
+        [PY, "-c", f"import django; django.setup(); exec({code!r})", json.dumps(usernames)],
+        cwd=ROOT,
+        env=env_for(db),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def wrk(url: str, conc: int, seconds: float, headers: dict[str, str]) -> dict:
+    cmd = [
+        "wrk",
+        f"-t{min(conc, 2)}",
+        f"-c{conc}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+    ]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    line = [ln for ln in out.splitlines() if ln.startswith("{")][-1]
+    return json.loads(line)
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def measure(url: str, headers: dict, rounds: int, seconds: float) -> dict:
+    c1 = median_of([wrk(url, 1, seconds, headers) for _ in range(rounds)])
+    c16 = median_of([wrk(url, 16, seconds, headers) for _ in range(rounds)])
+    return {
+        "p50_ms": c1["p50_ms"],
+        "p95_ms": c1["p95_ms"],
+        "rps_c16": c16["rps"],
+        "errors": c1["errors"] + c16["errors"],
+    }
+
+
+# --- sections -------------------------------------------------------------------
+
+
+def bench_http(db: Path, rounds: int, seconds: float, results: dict) -> None:
+    token = tokens(db, ["bench_mentor"])["bench_mentor"]
+    cookie = {"Cookie": f"{COOKIE}={token}"}
+    server = Server(db)
+    try:
+        floor = measure(server.url + "/bench/floor/", cookie, rounds, seconds)
+        results["floor"] = floor
+        rows = []
+        for name, path in TABS:
+            for kind, headers in (("fragment", {**cookie, "HX-Request": "true"}), ("full", cookie)):
+                m = measure(server.url + path, headers, rounds, seconds)
+                m["ratio"] = m["rps_c16"] / floor["rps_c16"] if floor["rps_c16"] else 0
+                rows.append({"name": name, "kind": kind, **m})
+                print(
+                    f"  {name:<20} {kind:<8} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  "
+                    f"{m['rps_c16']:8.1f} req/s  ×{m['ratio']:.2f} floor"
+                )
+        for name, path in APIS:
+            m = measure(server.url + path, {"Authorization": f"Bearer {token}"}, rounds, seconds)
+            m["ratio"] = m["rps_c16"] / floor["rps_c16"] if floor["rps_c16"] else 0
+            rows.append({"name": name, "kind": "api", **m})
+            print(
+                f"  {name:<20} {'api':<8} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  "
+                f"{m['rps_c16']:8.1f} req/s  ×{m['ratio']:.2f} floor"
+            )
+        results["http"] = rows
+        results["page_weight"] = page_weight(server, cookie)
+    finally:
+        server.stop()
+
+
+def page_weight(server: Server, cookie: dict) -> dict:
+    req = urllib.request.Request(server.url + "/mentor/dashboard", headers=cookie)
+    html = urllib.request.urlopen(req).read().decode()
+    css = js = 0
+    for kind, pattern in (
+        ("css", r'<link[^>]+href="([^"]+\.css)"'),
+        ("js", r'<script[^>]+src="([^"]+\.js)"'),
+    ):
+        for src in re.findall(pattern, html):
+            body = urllib.request.urlopen(server.url + src).read()
+            size = len(gzip.compress(body, 9))
+            if kind == "css":
+                css += size
+            else:
+                js += size
+    return {"css_gzip_kb": round(css / 1024, 1), "js_gzip_kb": round(js / 1024, 1)}
+
+
+def bench_queries(dbs: dict[float, Path], results: dict) -> None:
+    urls = []
+    for name, path in TABS:
+        urls += [[f"{name} (fragment)", path, "fragment"], [f"{name} (full)", path, "full"]]
+    urls += [[name, path, "api"] for name, path in APIS]
+    per_scale = {}
+    for scale, db in dbs.items():
+        out = subprocess.run(
+            [PY, "bench/queries.py", json.dumps(urls)],
+            cwd=ROOT,
+            env=env_for(db),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        per_scale[scale] = json.loads(out.strip().splitlines()[-1])
+    results["queries"] = per_scale
+
+
+def bench_analytics(db: Path, rounds: int, seconds: float, results: dict) -> None:
+    token = tokens(db, ["bench_mentor"])["bench_mentor"]
+    server = Server(db)
+    try:
+        runs = [
+            wrk(
+                server.url + "/mentor/dashboard/analytics/?period=all",
+                1,
+                seconds,
+                {"Cookie": f"{COOKIE}={token}", "HX-Request": "true"},
+            )
+            for _ in range(rounds)
+        ]
+        results["analytics_scale10"] = median_of(runs)
+    finally:
+        server.stop()
+
+
+def bench_uvicorn(db: Path, rounds: int, seconds: float, results: dict) -> None:
+    if shutil.which("uvicorn") is None and not (Path(PY).parent / "uvicorn").exists():
+        results["uvicorn"] = {"skipped": "uvicorn is not installed"}
+        return
+    token = tokens(db, ["bench_mentor"])["bench_mentor"]
+    headers = {"Cookie": f"{COOKIE}={token}", "HX-Request": "true"}
+    out = {}
+    for kind in ("daphne", "uvicorn"):
+        server = Server(db, kind)
+        try:
+            out[kind] = {
+                "floor_rps": median_of(
+                    [wrk(server.url + "/bench/floor/", 16, seconds, headers) for _ in range(rounds)]
+                )["rps"],
+                "tab_rps": median_of(
+                    [
+                        wrk(
+                            server.url + "/mentor/dashboard/sessions/scheduled/",
+                            16,
+                            seconds,
+                            headers,
+                        )
+                        for _ in range(rounds)
+                    ]
+                )["rps"],
+            }
+        finally:
+            server.stop()
+    out["uvicorn_over_daphne_floor"] = out["uvicorn"]["floor_rps"] / out["daphne"]["floor_rps"]
+    out["uvicorn_over_daphne_tab"] = out["uvicorn"]["tab_rps"] / out["daphne"]["tab_rps"]
+    results["uvicorn"] = out
+
+
+def bench_contention(db: Path, writers: int, per_writer: int, results: dict) -> None:
+    """Concurrent bookings, requests and payouts on SQLite: count lock errors."""
+    work_db = DATA / "contention.sqlite3"
+    for path in DATA.glob("contention.sqlite3*"):
+        path.unlink()
+    shutil.copy(db, work_db)
+    names = ["bench_mentor"] + [f"bench_learner{i}" for i in range(writers)]
+    toks = tokens(work_db, names)
+    server = Server(work_db)
+    try:
+        catalog = json.loads(
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    server.url + "/api/catalog/sessions/?page_size=100",
+                    headers={"Authorization": f"Bearer {toks['bench_learner0']}"},
+                )
+            ).read()
+        )
+        session_ids = [s["id"] for s in catalog.get("results", [])] or [0]
+        mentor_id = json.loads(
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    server.url + "/api/me/",
+                    headers={"Authorization": f"Bearer {toks['bench_mentor']}"},
+                )
+            ).read()
+        )["id"]
+        statuses: list[int] = []
+        lock = threading.Lock()
+        future = (dt.datetime.now(dt.UTC) + dt.timedelta(days=20)).isoformat()
+
+        def call(method, path, token, body=None, headers=None):
+            data = json.dumps(body).encode() if body is not None else None
+            req = urllib.request.Request(
+                server.url + path,
+                data=data,
+                method=method,
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": "application/json",
+                    **(headers or {}),
+                },
+            )
+            try:
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    return resp.status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+            except OSError:
+                return 599
+
+        def writer(i: int):
+            token = toks[f"bench_learner{i}"] if i else toks["bench_mentor"]
+            for j in range(per_writer):
+                if i == 0:
+                    code = call(
+                        "POST",
+                        "/api/payouts/",
+                        token,
+                        {"amount": "20.00"},
+                        {"Idempotency-Key": f"k{j}"},
+                    )
+                elif j % 2:
+                    code = call(
+                        "POST",
+                        f"/api/catalog/sessions/{session_ids[(i + j) % len(session_ids)]}/book/",
+                        token,
+                    )
+                else:
+                    code = call(
+                        "POST",
+                        "/api/learner/requests/",
+                        token,
+                        {
+                            "mentor": mentor_id,
+                            "topic": f"Contention {i}-{j}",
+                            "message": "bench",
+                            "preferred_times": [future],
+                        },
+                    )
+                with lock:
+                    statuses.append(code)
+
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
+    finally:
+        server.stop()
+    log = Path(server.log.name).read_text()
+    results["contention"] = {
+        "writers": writers,
+        "requests": len(statuses),
+        "writes_per_s": round(len(statuses) / elapsed, 1),
+        "server_errors": sum(1 for s in statuses if s >= 500),
+        "locked_errors": log.count("database is locked"),
+        "status_counts": {str(k): statuses.count(k) for k in sorted(set(statuses))},
+    }
+
+
+async def _ws_bench(server: Server, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+    import websockets
+
+    users = list(toks)
+    conns: list[tuple[str, object]] = []
+    sem = asyncio.Semaphore(50)
+    base_rss = server.rss_kb()
+
+    async def connect(user: str):
+        async with sem:
+            ws = await websockets.connect(
+                server.url.replace("http", "ws") + "/ws/notifications/",
+                additional_headers={"Cookie": f"{COOKIE}={toks[user]}"},
+                origin=server.url,
+                max_queue=None,
+            )
+            await ws.send(json.dumps({"type": "hello", "last_id": 0}))  # learners start empty
+            while json.loads(await ws.recv()).get("type") != "ready":
+                pass
+            conns.append((user, ws))
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(connect(users[i % len(users)]) for i in range(sockets)))
+    connect_s = time.perf_counter() - t0
+    await asyncio.sleep(1)
+    per_socket_kb = (server.rss_kb() - base_rss) / sockets
+
+    by_user: dict[str, list] = {}
+    for user, ws in conns:
+        by_user.setdefault(user, []).append(ws)
+    latencies = []
+    loop = asyncio.get_running_loop()
+    for i in range(rounds):
+        user = users[i % len(users)]
+        marker = f"r{i}"
+
+        async def wait_for(ws, marker=marker):
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame.get("type") == "notification" and frame.get("body") == marker:
+                    return time.perf_counter()
+
+        waiters = [asyncio.create_task(wait_for(ws)) for ws in by_user[user]]
+        start = time.perf_counter()
+        await loop.run_in_executor(
+            None, urllib.request.urlopen, f"{server.url}/bench/notify/?user={user}&t={marker}"
+        )
+        done = await asyncio.wait_for(asyncio.gather(*waiters), 10)
+        latencies += [(t - start) * 1000 for t in done]
+    for _user, ws in conns:
+        await ws.close()
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
+
+    return {
+        "sockets": sockets,
+        "connect_per_s": round(sockets / connect_s, 1),
+        "rss_per_socket_kb": round(per_socket_kb, 1),
+        "p50_ms": round(pct(0.5), 2),
+        "p95_ms": round(pct(0.95), 2),
+        "p99_ms": round(pct(0.99), 2),
+        "samples": len(latencies),
+    }
+
+
+def bench_websockets(db: Path, sockets: int, rounds: int, results: dict) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 3 * sockets + 256)), hard))
+    names = [f"bench_learner{i}" for i in range(200)]
+    toks = tokens(db, names)
+    server = Server(db)
+    try:
+        results["websockets"] = asyncio.run(_ws_bench(server, toks, sockets, rounds))
+    finally:
+        server.stop()
+
+
+async def _signaling_bench(
+    server: Server, mentor_tok: str, learner_tok: str, session_id: int, rounds: int
+) -> dict:
+    import websockets
+
+    url = server.url.replace("http", "ws") + f"/ws/live/{session_id}/"
+    a = await websockets.connect(
+        url, additional_headers={"Cookie": f"{COOKIE}={mentor_tok}"}, origin=server.url
+    )
+    b = await websockets.connect(
+        url, additional_headers={"Cookie": f"{COOKIE}={learner_tok}"}, origin=server.url
+    )
+    from bench.signaling import handshake, relay_once
+
+    peer_b = await handshake(a, b)
+    latencies = []
+    for i in range(rounds):
+        latencies.append(await relay_once(a, b, peer_b, i))
+    await a.close()
+    await b.close()
+    latencies.sort()
+    return {
+        "p50_ms": round(latencies[len(latencies) // 2], 3),
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 3),
+        "samples": len(latencies),
+    }
+
+
+def bench_signaling(db: Path, rounds: int, results: dict) -> None:
+    if not (ROOT / "bench" / "signaling.py").exists():
+        results["signaling"] = {
+            "skipped": "bench/signaling.py (live room protocol adapter) missing"
+        }
+        return
+    code = (
+        "import json; from sessions_app.models import Session, Booking; "
+        "s=Session.objects.filter(mentor__username='bench_mentor', status='scheduled').order_by('id').first(); "
+        "Session.objects.filter(pk=s.pk).update(status='live'); "
+        "b=Booking.objects.filter(session=s).exclude(status='cancelled').select_related('learner').first(); "
+        "print(json.dumps([s.pk, b.learner.username]))"
+    )
+    work_db = DATA / "signaling.sqlite3"
+    for path in DATA.glob("signaling.sqlite3*"):
+        path.unlink()
+    shutil.copy(db, work_db)
+    out = subprocess.run(
+        [PY, "-c", f"import django; django.setup(); exec({code!r})"],
+        cwd=ROOT,
+        env=env_for(work_db),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    session_id, learner = json.loads(out.strip().splitlines()[-1])
+    toks = tokens(work_db, ["bench_mentor", learner])
+    server = Server(work_db)
+    try:
+        results["signaling"] = asyncio.run(
+            _signaling_bench(server, toks["bench_mentor"], toks[learner], session_id, rounds)
+        )
+    except Exception as exc:  # report, don't hide the rest of the run
+        results["signaling"] = {"error": repr(exc)}
+    finally:
+        server.stop()
+
+
+# --- report ---------------------------------------------------------------------
+
+
+def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
+    rows = []
+    http = results.get("http", [])
+    frags = [r for r in http if r["kind"] == "fragment"]
+    fulls = [r for r in http if r["kind"] == "full"]
+    if frags:
+        worst = min(frags, key=lambda r: r["ratio"])
+        rows.append(
+            (
+                "tab fragments ≥ 0.4 × floor throughput",
+                f"worst {worst['name']} ×{worst['ratio']:.2f}",
+                "≥ 0.40",
+                worst["ratio"] >= TARGETS["fragment_ratio"],
+            )
+        )
+        slow = max(frags, key=lambda r: r["p95_ms"])
+        rows.append(
+            (
+                "fragment p95 at concurrency 1",
+                f"worst {slow['name']} {slow['p95_ms']:.1f} ms",
+                "≤ 50 ms",
+                slow["p95_ms"] <= TARGETS["fragment_p95_ms"],
+            )
+        )
+    if fulls:
+        worst = min(fulls, key=lambda r: r["ratio"])
+        rows.append(
+            (
+                "full pages ≥ 0.25 × floor throughput",
+                f"worst {worst['name']} ×{worst['ratio']:.2f}",
+                "≥ 0.25",
+                worst["ratio"] >= TARGETS["full_ratio"],
+            )
+        )
+    q = results.get("queries", {})
+    if len(q) >= 2:
+        scales = sorted(q)
+        small, large = q[scales[0]], q[scales[-1]]
+        differing = [k for k in small if small[k]["queries"] != large.get(k, {}).get("queries")]
+        rows.append(
+            (
+                "queries independent of data size",
+                "all equal" if not differing else ", ".join(differing),
+                "equal",
+                not differing,
+            )
+        )
+    if "analytics_scale10" in results:
+        p95 = results["analytics_scale10"]["p95_ms"]
+        rows.append(
+            (
+                "analytics at 100,000 bookings (p95)",
+                f"{p95:.1f} ms",
+                "≤ 300 ms",
+                p95 <= TARGETS["analytics_p95_ms"],
+            )
+        )
+    if "contention" in results:
+        c = results["contention"]
+        rows.append(
+            (
+                f"lock errors with {c['writers']} writers",
+                f"{c['locked_errors']} locked, {c['server_errors']} 5xx",
+                "0",
+                c["locked_errors"] == 0 and c["server_errors"] == 0,
+            )
+        )
+    ws = results.get("websockets", {})
+    if "p99_ms" in ws:
+        rows.append(
+            (
+                f"notification p99 with {ws['sockets']} sockets",
+                f"{ws['p99_ms']:.1f} ms",
+                "≤ 100 ms",
+                ws["p99_ms"] <= TARGETS["notify_p99_ms"],
+            )
+        )
+    sig = results.get("signaling", {})
+    if "p99_ms" in sig:
+        rows.append(
+            (
+                "signaling relay p99",
+                f"{sig['p99_ms']:.2f} ms",
+                "≤ 20 ms",
+                sig["p99_ms"] <= TARGETS["signaling_p99_ms"],
+            )
+        )
+    elif sig:
+        rows.append(
+            ("signaling relay p99", sig.get("skipped") or sig.get("error", "?"), "≤ 20 ms", None)
+        )
+    pw = results.get("page_weight")
+    if pw:
+        rows.append(
+            (
+                "CSS gzipped",
+                f"{pw['css_gzip_kb']} KB",
+                "≤ 15 KB",
+                pw["css_gzip_kb"] <= TARGETS["css_kb"],
+            )
+        )
+        rows.append(
+            (
+                "JS gzipped",
+                f"{pw['js_gzip_kb']} KB",
+                "≤ 30 KB",
+                pw["js_gzip_kb"] <= TARGETS["js_kb"],
+            )
+        )
+    return rows
+
+
+def versions() -> dict:
+    out = subprocess.run(
+        [PY, "-m", "pip", "list", "--format=json"], capture_output=True, text=True
+    ).stdout
+    wanted = {"django", "channels", "daphne", "djangorestframework", "uvicorn", "twisted"}
+    found = {
+        p["name"].lower(): p["version"]
+        for p in json.loads(out or "[]")
+        if p["name"].lower() in wanted
+    }
+    found["python"] = platform.python_version()
+    found["sqlite"] = __import__("sqlite3").sqlite_version
+    found["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[
+        0
+    ][:40]
+    return found
+
+
+def write_report(results: dict, args) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run: {results['date']} · `{results['command']}` · machine: {results['machine']} · "
+        + ", ".join(f"{k} {v}" for k, v in results["versions"].items()),
+        "",
+        "Every HTTP figure is also a ratio to the **floor**: a constant view through the same "
+        "middleware on the same server in the same run. Medians of "
+        f"{args.rounds} rounds of {args.seconds} s (wrk; p50/p95 at concurrency 1, throughput at 16).",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | goal | met |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, measured, goal, ok in results["verdicts"]:
+        mark = "met" if ok else ("n/a" if ok is None else "**not met**")
+        lines.append(f"| {name} | {measured} | {goal} | {mark} |")
+    if "floor" in results:
+        f = results["floor"]
+        lines += [
+            "",
+            "## HTTP (scale 1)",
+            "",
+            f"Floor: p50 {f['p50_ms']:.2f} ms, p95 {f['p95_ms']:.2f} ms, "
+            f"{f['rps_c16']:.0f} req/s at concurrency 16.",
+            "",
+            "| view | kind | p50 ms | p95 ms | req/s (c16) | × floor |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for r in results["http"]:
+            lines.append(
+                f"| {r['name']} | {r['kind']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['rps_c16']:.0f} | {r['ratio']:.2f} |"
+            )
+    if results.get("queries"):
+        scales = sorted(results["queries"])
+        lines += [
+            "",
+            "## SQL queries per request",
+            "",
+            "| view | " + " | ".join(f"scale {s}" for s in scales) + " |",
+            "| --- |" + " --- |" * len(scales),
+        ]
+        for key in results["queries"][scales[0]]:
+            lines.append(
+                f"| {key} | "
+                + " | ".join(str(results["queries"][s][key]["queries"]) for s in scales)
+                + " |"
+            )
+    for key, title in (
+        ("analytics_scale10", "Analytics tab at scale 10 (100,000 bookings)"),
+        ("contention", "Writes under contention (SQLite)"),
+        ("websockets", "Notification sockets"),
+        ("signaling", "Signaling relay"),
+        ("uvicorn", "Daphne vs Uvicorn"),
+        ("page_weight", "Page weight"),
+    ):
+        if key in results:
+            lines += ["", f"## {title}", "", "```json", json.dumps(results[key], indent=2), "```"]
+    lines += ["", "Reproduce: `make bench` (full) or `make bench-smoke` (CI, scale 0.01).", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="a few seconds at scale 0.01 (CI)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=3)
+    parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    skip = set(filter(None, args.skip.split(",")))
+    if args.smoke:
+        args.rounds, args.seconds, args.sockets = 1, 1, 50
+        scales = {"small": 0.01}
+    else:
+        scales = {"small": 0.01, "large": 1.0, "huge": 10.0}
+    results: dict = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "make bench-smoke" if args.smoke else "make bench",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        "versions": versions(),
+    }
+    print("Preparing databases…")
+    dbs = {name: make_db(scale) for name, scale in scales.items()}
+    main_db = dbs.get("large", dbs["small"])
+    print("HTTP…")
+    if "http" not in skip:
+        bench_http(main_db, args.rounds, args.seconds, results)
+    print("Queries…")
+    bench_queries({scale: dbs[name] for name, scale in scales.items() if name != "huge"}, results)
+    if "huge" in dbs and "analytics" not in skip:
+        print("Analytics at scale 10…")
+        bench_analytics(dbs["huge"], args.rounds, args.seconds, results)
+    if "contention" not in skip:
+        print("Writes under contention…")
+        bench_contention(main_db, 50 if not args.smoke else 8, 10 if not args.smoke else 2, results)
+    if "websockets" not in skip:
+        print(f"{args.sockets} notification sockets…")
+        bench_websockets(main_db, args.sockets, 200 if not args.smoke else 10, results)
+    if "signaling" not in skip:
+        print("Signaling relay…")
+        bench_signaling(main_db, 500 if not args.smoke else 20, results)
+    if "uvicorn" not in skip and not args.smoke:
+        print("Daphne vs Uvicorn…")
+        bench_uvicorn(main_db, args.rounds, args.seconds, results)
+    results["verdicts"] = verdicts(results)
+    print("\n| target | measured | goal | met |")
+    for name, measured, goal, ok in results["verdicts"]:
+        print(
+            f"| {name} | {measured} | {goal} | {'met' if ok else ('n/a' if ok is None else 'NOT MET')} |"
+        )
+    if not args.smoke:
+        (ROOT / "docs" / "benchmarks.json").write_text(json.dumps(results, indent=2, default=str))
+        (ROOT / "docs" / "benchmarks.md").write_text(write_report(results, args))
+        print("\nWrote docs/benchmarks.md and docs/benchmarks.json")
+    else:
+        (DATA / "smoke.json").write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
