@@ -1,5 +1,7 @@
 """Demo accounts (CONTRACT.md). Other apps add their data in `<app>/demo.py`."""
 
+import io
+
 from django.conf import settings
 
 from .models import MentorProfile, User
@@ -54,6 +56,44 @@ def seed_accounts() -> dict[str, User]:
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
         if user.is_mentor:
-            MentorProfile.objects.get_or_create(user=user, defaults=PROFILES.get(username, {}))
+            profile, _ = MentorProfile.objects.get_or_create(
+                user=user, defaults=PROFILES.get(username, {})
+            )
+            if username == "mentor":
+                _ensure_demo_picture(profile)
         users[username] = user
     return users
+
+
+def _ensure_demo_picture(profile: MentorProfile) -> None:
+    """A generated picture for `mentor` (fixed names, so re-seeding leaves no orphans)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .images import SUBDIR, media_root, process_picture
+
+    paths = (
+        f"{SUBDIR}/demo-{profile.user.username}.jpg",
+        f"{SUBDIR}/demo-{profile.user.username}-96.jpg",
+    )
+    if profile.picture and profile.picture not in paths:
+        return  # the mentor chose their own
+    if profile.picture and all((media_root() / p).exists() for p in paths):
+        return
+    image = Image.new("RGB", (512, 512))
+    draw = ImageDraw.Draw(image)
+    for y in range(512):  # indigo → teal
+        t = y / 511
+        draw.line([(0, y), (511, y)], fill=(int(79 - 65 * t), int(70 + 78 * t), int(229 - 93 * t)))
+    try:
+        font = ImageFont.load_default(size=200)
+    except (OSError, TypeError):
+        font = ImageFont.load_default()
+    draw.text((256, 256), profile.user.initials, fill="white", font=font, anchor="mm")
+    raw = io.BytesIO()
+    image.save(raw, format="PNG")
+    raw.seek(0)
+    picture = process_picture(raw)
+    (media_root() / SUBDIR).mkdir(parents=True, exist_ok=True)
+    for rel, payload in zip(paths, (picture.large, picture.small), strict=True):
+        (media_root() / rel).write_bytes(payload)
+    MentorProfile.objects.filter(pk=profile.pk).update(picture=paths[0], picture_small=paths[1])

@@ -1,9 +1,38 @@
-"""The Analytics tab (mentor)."""
+"""The Analytics tab (mentor): cards, charts, insights and latest reviews for a period."""
 
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
+from mentorhub.errors import DomainError
+
+from . import charts
+from .insights import build_insights
+from .queries import DEFAULT_PERIOD, PERIODS, mentor_analytics, parse_period
+
+
+def analytics_context(mentor, period: str) -> dict:
+    data = mentor_analytics(mentor, period)
+    return {
+        "a": data,
+        "period": period,
+        "periods": [(key, label) for key, (label, _days) in PERIODS.items()],
+        "cards": charts.cards(data),
+        "months": charts.month_bars(data),
+        "ratings": charts.rating_bars(data),
+        "heatmap": charts.heatmap(data),
+        "demand": charts.demand(data),
+        "insights": build_insights(data),
+    }
 
 
 @mentor_required
 def analytics_tab(request):
-    return render_tab(request, "analytics/analytics_tab.html", {}, tab="analytics")
+    status, period_error = 200, ""
+    try:
+        period = parse_period(request.GET.get("period"))
+    except DomainError as exc:
+        status, period_error, period = 400, exc.message, DEFAULT_PERIOD
+    context = analytics_context(request.user, period)
+    context["period_error"] = period_error
+    return render_tab(
+        request, "analytics/analytics_tab.html", context, tab="analytics", status=status
+    )

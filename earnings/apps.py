@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class EarningsConfig(AppConfig):
     name = "earnings"
+
+    def ready(self) -> None:
+        from mentorhub.jobs import register_job
+        from sessions_app.models import Session
+        from sessions_app.signals import session_completed
+
+        from . import services
+
+        session_completed.connect(
+            services.on_session_completed, sender=Session, dispatch_uid="earnings.credit_session"
+        )
+        # Safety net: a completed session whose credit was missed gets it on the next pass.
+        register_job("earnings.credit_missing", services.credit_missing_entries)

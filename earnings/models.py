@@ -74,10 +74,21 @@ class Payout(models.Model):
     idempotency_key = models.CharField(max_length=100, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Who marked it processing/paid/failed (staff in admin); null for commands.
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]
-        indexes = [models.Index(fields=["mentor", "status"], name="payout_mentor_status")]
+        indexes = [
+            models.Index(fields=["mentor", "status"], name="payout_mentor_status"),
+            models.Index(fields=["status", "requested_at"], name="payout_status_requested"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["mentor", "idempotency_key"],

@@ -1,1 +1,93 @@
-# Create your views here.
+"""The live room page, Start / End, and fresh ICE servers for members."""
+
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.decorators import mentor_required, signin_required
+from mentorhub.errors import DomainError
+from notifications.services import mark_read_for_url
+from sessions_app.models import Session
+from sessions_app.queries import get_session_for_mentor
+from sessions_app.services import START_WINDOW
+
+from . import services
+
+PAST_TAB = "/mentor/dashboard/sessions/past/"
+
+
+def _room_context(request, member: services.Membership, **extra) -> dict:
+    session = member.session
+    user = request.user
+    online = services.online_user_ids(session.pk)
+    people = [dict(p, online=p["user_id"] in online) for p in services.members(session)]
+    config = {
+        "sessionId": session.pk,
+        "socketPath": f"/ws/live/{session.pk}/",
+        "iceUrl": f"/live/{session.pk}/ice/",
+        "state": session.status,
+        "me": {"userId": user.pk, "name": user.display_name, "role": member.role},
+        "members": people,
+        "rtc": services.rtc_config(user),
+    }
+    return {
+        "session": session,
+        "member": member,
+        "people": people,
+        "config": config,
+        "home_url": "/mentor/dashboard/sessions/scheduled/" if member.is_mentor else "/",
+        "can_start": member.is_mentor and session.is_startable,
+        "start_from": session.starts_at - START_WINDOW,
+        "ended": session.status in (Session.Status.COMPLETED, Session.Status.CANCELLED),
+        **extra,
+    }
+
+
+@never_cache
+@signin_required
+def room(request, session_id: int):
+    member = services.get_room_for_user(request.user, session_id)
+    mark_read_for_url(request.user, request.path)  # the "is live — Join" alert is done
+    return render(request, "live/room.html", _room_context(request, member))
+
+
+@require_POST
+@mentor_required
+def start(request, session_id: int):
+    session = get_session_for_mentor(request.user, session_id)
+    try:
+        services.start_room(request.user, session)
+    except DomainError as exc:
+        session.refresh_from_db()
+        member = services.Membership(session, "mentor")
+        context = _room_context(request, member, start_error=exc.message)
+        return render(request, "live/room.html", context, status=exc.status_code)
+    url = f"/live/{session.pk}/?autojoin=1"  # the mentor pressed Start: straight into the call
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+@require_POST
+@mentor_required
+def end(request, session_id: int):
+    session = get_session_for_mentor(request.user, session_id)
+    try:
+        services.end_room(request.user, session)
+    except DomainError:
+        session.refresh_from_db()  # already ended (another tab, the job): nothing to do
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(PAST_TAB)
+    return HttpResponseRedirect(PAST_TAB)
+
+
+@never_cache
+@require_GET
+@signin_required
+def ice(request, session_id: int):
+    """Fresh ICE servers (TURN credentials are short-lived); members only."""
+    services.get_room_for_user(request.user, session_id)
+    return JsonResponse({**services.rtc_config(request.user), "now": timezone.now().isoformat()})

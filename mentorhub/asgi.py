@@ -12,12 +12,17 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from accounts.ws_auth import JWTCookieAuthMiddleware  # noqa: E402
 from mentorhub.routing import websocket_urlpatterns  # noqa: E402
+from notifications.scheduler import JobRunnerApp  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            JWTCookieAuthMiddleware(URLRouter(websocket_urlpatterns))
-        ),
-    }
+# JobRunnerApp starts the periodic jobs once per server process
+# (settings.SCHEDULER_IN_PROCESS; tests turn it off).
+application = JobRunnerApp(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                JWTCookieAuthMiddleware(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

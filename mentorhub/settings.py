@@ -321,6 +321,10 @@ WEBRTC_STUN_URLS = env_list("WEBRTC_STUN_URLS")
 WEBRTC_TURN_URLS = env_list("WEBRTC_TURN_URLS")
 WEBRTC_TURN_SECRET = env_str("WEBRTC_TURN_SECRET")
 WEBRTC_TURN_TTL_SECONDS = env_int("WEBRTC_TURN_TTL_SECONDS", 3600)
+# "relay" forces every call through TURN (tests, or networks that must hide addresses).
+WEBRTC_ICE_TRANSPORT_POLICY = env_str("WEBRTC_ICE_TRANSPORT_POLICY", "all")
+# An open presence whose socket sent nothing for this long is closed (no ghosts).
+LIVE_PRESENCE_TIMEOUT_SECONDS = env_int("LIVE_PRESENCE_TIMEOUT_SECONDS", 90)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mentorhub-demo")
 # Extra endpoints for `make bench` (a constant "floor" view, a notify trigger).

@@ -46,3 +46,26 @@ class Notification(models.Model):
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.level == self.Level.URGENT
+
+    @property
+    def action_label(self) -> str:
+        """The verb on the banner/toast link, by kind."""
+        return ACTION_LABELS.get(self.kind, "Open")
+
+
+ACTION_LABELS = {
+    Notification.Kind.NEW_REQUEST: "Review request",
+    Notification.Kind.REQUEST_ANSWERED: "View",
+    Notification.Kind.BOOKING: "View session",
+    Notification.Kind.BOOKING_CANCELLED: "View session",
+    Notification.Kind.SESSION_PUBLISHED: "View session",
+    Notification.Kind.SESSION_REMINDER: "Open session",
+    Notification.Kind.SESSION_LIVE: "Join now",
+    Notification.Kind.SESSION_CHANGED: "View session",
+    Notification.Kind.PAYOUT_STATUS: "View earnings",
+    Notification.Kind.REVIEW: "Read review",
+}

@@ -1,15 +1,22 @@
 """The one way to alert a user: store, then push after commit.
 
 Nothing else in the code base talks to the channel layer directly; callers
-use `notify()` for stored notifications and `push_update()` for live values
-(counts) that are not stored.
+use `notify()` for stored notifications, `push_update()` for live values
+(counts) that are not stored, and `push_to_group()` for room signaling.
 """
+
+import logging
+from collections.abc import Callable, Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def user_group(user_id: int) -> str:
@@ -23,9 +30,15 @@ def _send(group: str, message: dict) -> None:
     try:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # a push is a hint: the database already holds the truth
-        import logging
+        logger.warning("push to %s failed", group, exc_info=True)
 
-        logging.getLogger(__name__).warning("push to %s failed", group, exc_info=True)
+
+def safe_url(url: str) -> str:
+    """A path on this site, or "" (notifications never link elsewhere)."""
+    url = (url or "").strip()
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return ""
+    return url[:300]
 
 
 def notify(
@@ -39,23 +52,35 @@ def notify(
 ) -> Notification:
     """Store a notification for `user` and push it once the transaction commits.
 
-    A rolled-back transaction stores nothing and pushes nothing.
+    A rolled-back transaction stores nothing and pushes nothing. `url` must be
+    a path of ours ("/live/12/"); anything else is dropped.
     """
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if level not in Notification.Level.values:
+        raise ValueError(f"unknown notification level {level!r}")
     notification = Notification.objects.create(
-        user=user, kind=kind, title=title[:200], body=body, url=url, level=level
+        user=user, kind=kind, title=title[:200], body=body, url=safe_url(url), level=level
     )
-    user_id = notification.user_id
-    transaction.on_commit(
-        lambda: _send(user_group(user_id), {"type": "notification.created", "id": notification.pk})
-    )
+    push_created(notification)
     return notification
+
+
+def push_created(notification: Notification) -> None:
+    """Tell the user's open pages about a stored notification, after commit."""
+    user_id, pk = notification.user_id, notification.pk
+    transaction.on_commit(
+        lambda: _send(user_group(user_id), {"type": "notification.created", "id": pk})
+    )
 
 
 def push_update(user_id: int, kind: str, **data) -> None:
     """Push a non-stored live update (a count, a badge) to a user after commit.
 
-    `kind` names the fragment the consumer renders, e.g. "participants"
-    (data: session_id, booked, capacity) or "requests_badge" (data: count).
+    `kind` names the fragment the consumer renders from
+    templates/notifications/live/<kind>.html with `data` as context, e.g.
+    "participants" (data: session_id, booked, capacity) or "requests_badge"
+    (data: count). Values must be JSON-serialisable (the Redis layer).
     """
     message = {"type": "live.update", "kind": kind, "data": data}
     transaction.on_commit(lambda: _send(user_group(user_id), message))
@@ -64,3 +89,127 @@ def push_update(user_id: int, kind: str, **data) -> None:
 def push_to_group(group: str, message: dict) -> None:
     """Send a message to an arbitrary group after commit (e.g. live rooms)."""
     transaction.on_commit(lambda: _send(group, message))
+
+
+# --- Reading state --------------------------------------------------------------
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def _push_bell(user) -> None:
+    """Every open page of the user shows the new unread count."""
+    push_update(user.pk, "bell", count=unread_count(user))
+
+
+def get_notification_for_user(user, pk) -> Notification:
+    """The user's own notification; anyone else's is "not found"."""
+    try:
+        return Notification.objects.get(pk=pk, user=user)
+    except (Notification.DoesNotExist, ValueError, TypeError) as exc:
+        raise Notification.DoesNotExist from exc
+
+
+def mark_read(user, pk) -> Notification:
+    """Mark one of the user's notifications read (idempotent: keeps the first read time)."""
+    with transaction.atomic():
+        notification = get_notification_for_user(user, pk)
+        if notification.read_at is None:
+            now = timezone.now()
+            changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+                read_at=now
+            )
+            if changed:
+                notification.read_at = now
+                _push_bell(user)
+    return notification
+
+
+def mark_unread(user, pk) -> Notification:
+    with transaction.atomic():
+        notification = get_notification_for_user(user, pk)
+        if notification.read_at is not None:
+            Notification.objects.filter(pk=notification.pk).update(read_at=None)
+            notification.read_at = None
+            _push_bell(user)
+    return notification
+
+
+def mark_all_read(user) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    with transaction.atomic():
+        changed = Notification.objects.filter(user=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if changed:
+            _push_bell(user)
+    return changed
+
+
+def mark_read_for_url(user, path: str) -> int:
+    """The user opened `path`: urgent alerts that point there are done.
+
+    Runs on every full page load, so it reads first and writes (taking the
+    write lock) only when there is something to close.
+    """
+    if not path:
+        return 0
+    open_here = Notification.objects.filter(
+        user=user, url=path, level=Notification.Level.URGENT, read_at__isnull=True
+    )
+    ids = list(open_here.values_list("id", flat=True)[:50])
+    if not ids:
+        return 0
+    with transaction.atomic():
+        changed = open_here.filter(id__in=ids).update(read_at=timezone.now())
+        if changed:
+            _push_bell(user)
+    return changed
+
+
+# --- Reminders (periodic jobs) ------------------------------------------------------
+
+
+def send_reminders(
+    queryset: models.QuerySet,
+    stamp_field: str,
+    send: Callable[[models.Model], None],
+    *,
+    limit: int = 500,
+) -> int:
+    """Claim due rows one by one and call `send(row)` for the rows this call won.
+
+    The invariant: each row is sent at most once, however many processes or
+    threads run this at the same time. A row is claimed by a conditional
+    UPDATE (`… SET stamp = now WHERE pk = … AND stamp IS NULL`); only the
+    caller whose UPDATE changed the row sends. Claim and send share one
+    transaction, so a failing `send` releases the claim for the next pass, and
+    notify()'s pushes happen only after the claim committed.
+
+    Example (the Sessions app's "starts in 5 minutes" job):
+
+        send_reminders(
+            Session.objects.filter(status="scheduled", starts_at__lte=now + 5 min),
+            "reminder_sent_at",
+            lambda session: notify(session.mentor, "session_reminder", …),
+        )
+    """
+    model = queryset.model
+    candidates: Iterable = queryset.filter(**{f"{stamp_field}__isnull": True}).values_list(
+        "pk", flat=True
+    )[:limit]
+    sent = 0
+    for pk in list(candidates):
+        try:
+            with transaction.atomic():
+                won = model._default_manager.filter(
+                    pk=pk, **{f"{stamp_field}__isnull": True}
+                ).update(**{stamp_field: timezone.now()})
+                if not won:
+                    continue  # another process claimed it first
+                send(model._default_manager.get(pk=pk))
+                sent += 1
+        except Exception:
+            logger.exception("reminder for %s %s failed; retried next pass", model.__name__, pk)
+    return sent

@@ -1,7 +1,10 @@
 """Learners' requests for a session with a mentor."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class SessionRequest(models.Model):
@@ -47,3 +50,22 @@ class SessionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.status})"
+
+    @cached_property
+    def preferred_datetimes(self) -> list[datetime]:
+        """The preferred start times as aware UTC datetimes, earliest first."""
+        times = []
+        for value in self.preferred_times or []:
+            try:
+                times.append(datetime.fromisoformat(value))
+            except (TypeError, ValueError):
+                continue
+        return sorted(times)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status in (self.Status.ACCEPTED, self.Status.DECLINED)

@@ -1,10 +1,129 @@
-"""Learner pages: home (bookings, requests, reviews)."""
+"""Learner pages: home (bookings, requests, reviews), catalogue, session detail, booking.
 
+Other apps add a section to the learner home by adding a key to the context
+in `learner_home` and an `{% include %}` line to sessions_app/learner_home.html.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
 
-from accounts.decorators import learner_required
+from accounts.decorators import learner_required, signin_required
+from mentorhub.errors import DomainError
+from requests_app.queries import learner_requests
+
+from . import services
+from .forms import CatalogFilterForm
+from .queries import (
+    active_booking,
+    booked_session_ids,
+    catalog_sessions,
+    learner_bookings,
+    visible_session_for_learner,
+)
+from .reviews import sessions_to_review
+
+CATALOG_PAGE_SIZE = 12
 
 
 @learner_required
 def learner_home(request):
-    return render(request, "sessions_app/learner_home.html", {"learner_nav": "home"})
+    context = {
+        "learner_nav": "home",
+        "bookings": learner_bookings(request.user),
+        "sessions_to_review": sessions_to_review(request.user),  # reviews (Analytics issue)
+        "session_requests": learner_requests(request.user, limit=20),  # requests_app
+    }
+    return render(request, "sessions_app/learner_home.html", context)
+
+
+@signin_required
+def catalog(request):
+    form = CatalogFilterForm(request.GET or None)
+    query, on = "", None
+    if form.is_valid():
+        query, on = form.cleaned_data["q"], form.cleaned_data["date"]
+    sessions = catalog_sessions(query=query, on=on, tz=request.user.tzinfo)
+    page = Paginator(sessions, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "learner_nav": "catalog",
+        "form": form,
+        "page": page,
+        "booked_ids": booked_session_ids(request.user, [s.pk for s in page]),
+        "filtered": bool(query or on),
+        "querystring": _without_page(request.GET),
+    }
+    if request.htmx and request.htmx.target == "catalog-results":
+        return render(request, "sessions_app/catalog.html#results", context)
+    return render(request, "sessions_app/catalog.html", context)
+
+
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _detail_context(request, session, **extra) -> dict:
+    booking = active_booking(request.user, session) if request.user.is_learner else None
+    return {
+        "learner_nav": "catalog",
+        "session": session,
+        "booking": booking,
+        "mentor": session.mentor,
+        **extra,
+    }
+
+
+@signin_required
+def session_detail(request, pk: int):
+    session = visible_session_for_learner(request.user, pk)
+    return render(request, "sessions_app/session_detail.html", _detail_context(request, session))
+
+
+def _booking_panel(request, session, *, status: int = 200, **extra):
+    session.refresh_from_db()
+    context = _detail_context(request, session, **extra)
+    if request.htmx:
+        return render(request, "sessions_app/session_detail.html#booking", context, status=status)
+    if status == 200:
+        return HttpResponseRedirect(f"/sessions/{session.pk}/")
+    return render(request, "sessions_app/session_detail.html", context, status=status)
+
+
+@learner_required
+@require_http_methods(["POST"])
+def book(request, pk: int):
+    session = visible_session_for_learner(request.user, pk)
+    try:
+        services.book_session(request.user, session)
+    except DomainError as error:
+        return _booking_panel(request, session, status=409, error=error.message)
+    return _booking_panel(request, session, flash="You're booked. See you there!")
+
+
+@learner_required
+@require_http_methods(["GET", "POST"])
+def cancel_booking(request, pk: int):
+    session = visible_session_for_learner(request.user, pk)
+    booking = active_booking(request.user, session)
+    if request.method == "GET":
+        if request.htmx:
+            context = {"session": session, "kind": "unbook"}
+            return render(request, "sessions_app/confirm_dialog.html", context)
+        context = _detail_context(
+            request, session, kind="unbook", open_dialog="sessions_app/confirm_dialog.html"
+        )
+        return render(request, "sessions_app/session_detail.html", context)
+    if booking is None:
+        return _booking_panel(
+            request, session, status=409, error="You have no booking for this session."
+        )
+    try:
+        services.cancel_booking(request.user, booking)
+    except DomainError as error:
+        return _booking_panel(request, session, status=409, error=error.message)
+    response = _booking_panel(request, session, flash="Your booking was cancelled.")
+    return trigger_client_event(response, "closeDialog") if request.htmx else response

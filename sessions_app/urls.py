@@ -1,10 +1,32 @@
 from django.urls import path
 
-from . import views
+from . import calendar, learner_views, views
 
 urlpatterns = [
     path("mentor/dashboard", views.sessions_tab, name="dashboard"),
     path("mentor/dashboard/", views.sessions_tab),
     path("mentor/dashboard/sessions/", views.sessions_tab, name="sessions_tab"),
+    path("mentor/dashboard/sessions/new/", views.session_new, name="session_new"),
+    path("mentor/dashboard/sessions/<int:pk>/", views.session_view, name="session_view"),
+    path("mentor/dashboard/sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path(
+        "mentor/dashboard/sessions/<int:pk>/publish/",
+        views.session_publish,
+        name="session_publish",
+    ),
+    path("mentor/dashboard/sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path("mentor/dashboard/sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("mentor/dashboard/sessions/<str:status>/", views.sessions_tab, name="sessions_subtab"),
+    path("mentor/calendar-feed/", calendar.rotate_feed, name="calendar_feed_rotate"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    # Learners
+    path("sessions/", learner_views.catalog, name="catalog"),
+    path("sessions/<int:pk>/", learner_views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/book/", learner_views.book, name="session_book"),
+    path(
+        "sessions/<int:pk>/cancel-booking/",
+        learner_views.cancel_booking,
+        name="session_cancel_booking",
+    ),
+    path("sessions/<int:pk>/calendar.ics", calendar.session_ics, name="session_ics"),
 ]

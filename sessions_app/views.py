@@ -1,20 +1,233 @@
-"""My Sessions tab (mentor)."""
+"""My Sessions tab (mentor): subtabs, the Create/Edit dialog and row actions."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
+from mentorhub.errors import DomainError
 
-SUBTABS = [("draft", "Draft"), ("scheduled", "Scheduled"), ("past", "Past")]
+from . import services
+from .forms import CancelForm, SessionForm
+from .models import Session
+from .queries import (
+    DEFAULT_ORDER,
+    ORDERINGS,
+    SUBTABS,
+    get_session_for_mentor,
+    mentor_sessions,
+    session_participants,
+    subtab_counts,
+)
+
+PAGE_SIZE = 20
+TAB_OF_STATUS = {
+    Session.Status.DRAFT: "draft",
+    Session.Status.SCHEDULED: "scheduled",
+    Session.Status.LIVE: "scheduled",
+    Session.Status.COMPLETED: "past",
+    Session.Status.CANCELLED: "past",
+}
+
+
+def _subtab(value: str | None, default: str = "scheduled") -> str:
+    return value if value in dict(SUBTABS) else default
+
+
+def _panel_context(request, status: str, **extra) -> dict:
+    params = request.POST if request.method == "POST" else request.GET
+    order = params.get("order")
+    order = order if order in ORDERINGS else DEFAULT_ORDER[status]
+    paginator = Paginator(mentor_sessions(request.user, status, order), PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    counts = subtab_counts(request.user)
+    return {
+        "status": status,
+        "subtabs": [(key, label, counts[key]) for key, label in SUBTABS],
+        "page": page,
+        "order": order,
+        "base_url": f"/mentor/dashboard/sessions/{status}/",
+        **extra,
+    }
+
+
+def _panel(request, status: str, *, http_status: int = 200, **extra):
+    context = _panel_context(request, status, **extra)
+    return render_tab(
+        request, "sessions_app/sessions_tab.html", context, tab="sessions", status=http_status
+    )
 
 
 @mentor_required
 def sessions_tab(request, status: str = "scheduled"):
     if status not in dict(SUBTABS):
         raise Http404
-    return render_tab(
-        request,
-        "sessions_app/sessions_tab.html",
-        {"status": status, "subtabs": SUBTABS},
-        tab="sessions",
+    return _panel(request, status)
+
+
+def _after_change(request, session: Session, flash: str):
+    """Show the subtab the session now lives in, close the dialog, keep the URL honest."""
+    status = TAB_OF_STATUS[session.status]
+    if not request.htmx:
+        return HttpResponseRedirect(f"/mentor/dashboard/sessions/{status}/")
+    response = _panel(request, status, flash=flash, highlight=session.pk)
+    response = retarget(response, "#tab-panel")
+    response = reswap(response, "innerHTML")
+    response = push_url(response, f"/mentor/dashboard/sessions/{status}/")
+    return trigger_client_event(response, "closeDialog", after="receive")
+
+
+def _form_dialog(request, form: SessionForm, session: Session | None, *, status: int = 200):
+    context = {"form": form, "session": session}
+    if request.htmx:
+        template = "sessions_app/session_dialog.html"
+        if request.method == "POST":
+            template += "#form"  # the dialog stays open; only the form re-renders
+        return render(request, template, context, status=status)
+    # Without htmx (a deep link or no JS): the tab with the dialog open.
+    tab = TAB_OF_STATUS[session.status] if session else "draft"
+    context = _panel_context(
+        request, tab, open_dialog="sessions_app/session_dialog.html", **context
     )
+    return render_tab(
+        request, "sessions_app/sessions_tab.html", context, tab="sessions", status=status
+    )
+
+
+@mentor_required
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    if request.method == "GET":
+        return _form_dialog(request, SessionForm(mentor=request.user), None)
+    form = SessionForm(request.POST, mentor=request.user)
+    publish = request.POST.get("action") == "publish"
+    if form.is_valid():
+        try:
+            session = services.create_session(
+                request.user, publish=publish, **form.service_fields()
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            flash = "Published — learners can book it now." if publish else "Draft saved."
+            return _after_change(request, session, flash)
+    return _form_dialog(request, form, None, status=422)
+
+
+@mentor_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    session = get_session_for_mentor(request.user, pk)
+    if request.method == "GET":
+        if not session.is_editable:
+            return _action_error(request, session, "A session can only be edited before it starts.")
+        return _form_dialog(request, SessionForm(mentor=request.user, session=session), session)
+    form = SessionForm(request.POST, mentor=request.user, session=session)
+    publish = request.POST.get("action") == "publish"
+    if form.is_valid():
+        try:
+            session = services.update_session(request.user, session, **form.service_fields())
+            if publish and session.status == Session.Status.DRAFT:
+                session = services.publish_session(request.user, session)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            flash = "Published — learners can book it now." if publish else "Changes saved."
+            if session.booked_count and not publish:
+                flash += " Booked learners were told what changed."
+            return _after_change(request, session, flash)
+    return _form_dialog(request, form, session, status=422)
+
+
+def _action_error(request, session: Session, message: str):
+    status = _subtab(request.POST.get("tab"), TAB_OF_STATUS[session.status])
+    response = _panel(request, status, http_status=409, error=message)
+    if request.htmx:
+        response = retarget(response, "#tab-panel")
+        response = reswap(response, "innerHTML")
+        response = trigger_client_event(response, "closeDialog", after="receive")
+    return response
+
+
+def _action_done(request, session: Session, flash: str):
+    status = _subtab(request.POST.get("tab"), TAB_OF_STATUS[session.status])
+    if not request.htmx:
+        return HttpResponseRedirect(f"/mentor/dashboard/sessions/{status}/")
+    response = _panel(request, status, flash=flash, highlight=session.pk)
+    response = retarget(response, "#tab-panel")
+    response = reswap(response, "innerHTML")
+    return trigger_client_event(response, "closeDialog", after="receive")
+
+
+@mentor_required
+@require_POST
+def session_publish(request, pk: int):
+    session = get_session_for_mentor(request.user, pk)
+    try:
+        session = services.publish_session(request.user, session)
+    except DomainError as error:
+        return _action_error(request, session, error.message)
+    return _action_done(
+        request, session, f"‘{session.title}’ is published and listed in Scheduled."
+    )
+
+
+def _confirm(request, session: Session, kind: str, *, form=None, status: int = 200):
+    context = {"session": session, "kind": kind, "form": form, "tab": request.GET.get("tab", "")}
+    if request.htmx:
+        return render(request, "sessions_app/confirm_dialog.html", context, status=status)
+    tab = _subtab(request.GET.get("tab") or request.POST.get("tab"), TAB_OF_STATUS[session.status])
+    context = _panel_context(
+        request, tab, open_dialog="sessions_app/confirm_dialog.html", **context
+    )
+    return render_tab(
+        request, "sessions_app/sessions_tab.html", context, tab="sessions", status=status
+    )
+
+
+@mentor_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk: int):
+    session = get_session_for_mentor(request.user, pk)
+    if request.method == "GET":
+        return _confirm(request, session, "cancel", form=CancelForm())
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _confirm(request, session, "cancel", form=form, status=422)
+    try:
+        session = services.cancel_session(request.user, session, form.cleaned_data["reason"])
+    except DomainError as error:
+        return _action_error(request, session, error.message)
+    told = " Booked learners were told." if session.bookings.exists() else ""
+    return _action_done(request, session, f"‘{session.title}’ was cancelled.{told}")
+
+
+@mentor_required
+@require_http_methods(["GET", "POST"])
+def session_delete(request, pk: int):
+    session = get_session_for_mentor(request.user, pk)
+    if request.method == "GET":
+        return _confirm(request, session, "delete")
+    try:
+        services.delete_draft(request.user, session)
+    except DomainError as error:
+        return _action_error(request, session, error.message)
+    return _action_done(request, session, f"Draft ‘{session.title}’ deleted.")
+
+
+@mentor_required
+def session_view(request, pk: int):
+    session = get_session_for_mentor(request.user, pk)
+    context = {"session": session, "participants": list(session_participants(session))}
+    if request.htmx:
+        return render(request, "sessions_app/session_view_dialog.html", context)
+    tab = TAB_OF_STATUS[session.status]
+    context = _panel_context(
+        request, tab, open_dialog="sessions_app/session_view_dialog.html", **context
+    )
+    return render_tab(request, "sessions_app/sessions_tab.html", context, tab="sessions")

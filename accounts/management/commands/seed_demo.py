@@ -7,7 +7,7 @@ from django.db import transaction
 from accounts.demo import seed_accounts
 
 # Each app may add demo data in `<app>/demo.py` with `seed(users)`; order matters.
-DEMO_APPS = ["sessions_app", "requests_app", "earnings", "notifications"]
+DEMO_APPS = ["sessions_app", "requests_app", "earnings", "analytics", "notifications"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,73 @@
+"""Public mentor pages for signed-in users: the list and one mentor's page."""
+
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.decorators import signin_required
+from sessions_app.models import Review
+from sessions_app.queries import catalog_sessions
+
+from . import profile_services as svc
+from .models import MentorProfile, User
+
+PAGE_SIZE = 24
+UPCOMING_LIMIT = 10
+
+
+def get_public_mentor(pk: int) -> MentorProfile:
+    """An active mentor's profile, or 404 (learners, staff and unknown ids alike)."""
+    try:
+        return MentorProfile.objects.select_related("user").get(
+            user_id=pk, user__role=User.Role.MENTOR, user__is_active=True
+        )
+    except MentorProfile.DoesNotExist as exc:
+        raise Http404("No such mentor.") from exc
+
+
+@signin_required
+def mentor_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    profiles = (
+        MentorProfile.objects.filter(user__role=User.Role.MENTOR, user__is_active=True)
+        .select_related("user")
+        .annotate(
+            rating_avg=Avg("user__reviews_received__rating"),
+            rating_count=Count("user__reviews_received", distinct=True),
+        )
+        .order_by("display_name", "user__username", "pk")
+    )
+    if query:
+        profiles = profiles.filter(
+            Q(display_name__icontains=query)
+            | Q(headline__icontains=query)
+            | Q(user__username__icontains=query)
+            | Q(expertise__icontains=query)
+        )
+    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = [
+        {**svc.card_for(p), "rating_avg": p.rating_avg, "rating_count": p.rating_count}
+        for p in page
+    ]
+    context = {"page": page, "cards": cards, "query": query, "learner_nav": "mentors"}
+    return render(request, "accounts/mentor_list.html", context)
+
+
+@signin_required
+def mentor_detail(request, pk: int):
+    profile = get_public_mentor(pk)
+    rating = Review.objects.filter(mentor_id=profile.user_id).aggregate(
+        average=Avg("rating"), count=Count("pk")
+    )
+    upcoming = list(catalog_sessions(mentor_id=profile.user_id)[:UPCOMING_LIMIT])
+    context = {
+        "card": svc.card_for(profile),
+        "mentor": profile.user,
+        "rating": rating,
+        "upcoming": upcoming,
+        "can_request": request.user.is_learner,
+        "is_self": request.user.pk == profile.user_id,
+        "learner_nav": "mentors",
+    }
+    return render(request, "accounts/mentor_detail.html", context)

@@ -1,0 +1,208 @@
+"""Shapes the figures into what the chart templates draw (HTML/CSS bars, a heatmap table).
+
+No queries here: everything comes from an `Analytics` object. Bars carry a
+percentage of the largest value so the templates only set a height/width.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .insights import daypart_totals
+from .queries import DAYPARTS, WEEKDAYS, Analytics
+
+HEAT_LEVELS = 5  # 0 = none, 1..4 = quartiles of the busiest cell
+HEAT_CLASSES = ["bg-slate-100", "bg-indigo-200", "bg-indigo-400", "bg-indigo-600", "bg-indigo-800"]
+
+
+def _pct(value, largest) -> int:
+    if not largest or not value:
+        return 0
+    return max(2, round(100 * float(value) / float(largest)))
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(rate * 100)} %"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return f"{currency} {amount:,.2f}"
+
+
+def cards(a: Analytics) -> list[dict]:
+    """The summary cards: label, value, detail (a short explanation or the sample size)."""
+    booked = a.attended + a.no_shows
+    return [
+        {
+            "key": "students",
+            "label": "Total students",
+            "value": str(a.total_students),
+            "detail": "distinct learners who attended",
+        },
+        {
+            "key": "sessions",
+            "label": "Sessions held",
+            "value": str(a.session_count),
+            "detail": "completed sessions",
+        },
+        {
+            "key": "hours",
+            "label": "Hours taught",
+            "value": f"{a.hours_taught:g}",
+            "detail": "scheduled length of completed sessions",
+        },
+        {
+            "key": "rating",
+            "label": "Average rating",
+            "value": "—" if a.average_rating is None else f"{a.average_rating:.1f} / 5",
+            "detail": f"{a.rating_count} review{'s' if a.rating_count != 1 else ''}",
+        },
+        {
+            "key": "repeat",
+            "label": "Repeat learners",
+            "value": percent(a.repeat_learner_rate),
+            "detail": f"{a.repeat_learners} of {a.total_students} attended 2 or more"
+            if a.total_students
+            else "no learners yet",
+        },
+        {
+            "key": "attendance",
+            "label": "Attendance",
+            "value": percent(a.attendance_rate),
+            "detail": f"{a.attended} attended of {booked} booked" if booked else "no past bookings",
+        },
+        {
+            "key": "acceptance",
+            "label": "Requests accepted",
+            "value": percent(a.acceptance_rate),
+            "detail": (
+                f"{a.accepted} of {a.answered} answered"
+                + (
+                    f" · median reply {minutes(a.median_response_minutes)}"
+                    if a.median_response_minutes is not None
+                    else ""
+                )
+            )
+            if a.answered
+            else "no answered requests",
+        },
+        {
+            "key": "earnings",
+            "label": "Earnings",
+            "value": money(a.earnings, a.currency),
+            "detail": "net of platform fees",
+        },
+    ]
+
+
+def minutes(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value < 60:
+        return f"{round(value)} min"
+    if value < 48 * 60:
+        return f"{value / 60:.1f} h"
+    return f"{value / 1440:.1f} days"
+
+
+def month_bars(a: Analytics) -> dict:
+    top_sessions = max((m["sessions"] for m in a.monthly), default=0)
+    top_net = max((m["net"] for m in a.monthly), default=Decimal("0"))
+    rows = [
+        {
+            "short": m["month"].strftime("%b"),
+            "label": m["month"].strftime("%B %Y"),
+            "year": m["month"].year,
+            "sessions": m["sessions"],
+            "hours": round(m["minutes"] / 60, 1),
+            "sessions_pct": _pct(m["sessions"], top_sessions),
+            "net": money(m["net"], a.currency),
+            "net_pct": _pct(m["net"], top_net) if m["net"] > 0 else 0,
+        }
+        for m in a.monthly
+    ]
+    return {
+        "rows": rows,
+        "sessions_alt": "Sessions per month: "
+        + "; ".join(f"{r['label']}: {r['sessions']}" for r in rows),
+        "earnings_alt": "Earnings per month: "
+        + "; ".join(f"{r['label']}: {r['net']}" for r in rows),
+        "top_net": money(top_net, a.currency),
+        "has_data": bool(top_sessions or top_net),
+        "truncated": a.months_truncated,
+        "many": len(rows) > 12,
+    }
+
+
+def rating_bars(a: Analytics) -> list[dict]:
+    top = max(a.rating_distribution.values(), default=0)
+    return [
+        {"stars": stars, "count": n, "pct": _pct(n, top)}
+        for stars, n in a.rating_distribution.items()
+    ]
+
+
+def heatmap(a: Analytics) -> dict:
+    top = max(a.popular.values(), default=0)
+
+    def level(n: int) -> int:
+        if not n:
+            return 0
+        return min(HEAT_LEVELS - 1, 1 + (HEAT_LEVELS - 1) * (n - 1) // max(top, 1))
+
+    rows = [
+        {
+            "day": day,
+            "short": day[:3],
+            "cells": [_cell(h, a.popular.get((w, h), 0), level) for h in range(24)],
+        }
+        for w, day in enumerate(WEEKDAYS)
+    ]
+    top_slots = [
+        {
+            "day": WEEKDAYS[r["weekday"]],
+            "hour": r["hour"],
+            "end": (r["hour"] + 1) % 24,
+            "count": r["count"],
+        }
+        for r in a.popular_times[:3]
+    ]
+    return {"rows": rows, "hours": list(range(24)), "top": top, "top_slots": top_slots}
+
+
+def _cell(hour: int, count: int, level) -> dict:
+    lvl = level(count)
+    return {"hour": hour, "count": count, "level": lvl, "css": HEAT_CLASSES[lvl]}
+
+
+def demand(a: Analytics) -> dict:
+    """Held sessions vs preferred times of declined/expired requests, by part of day and weekday."""
+    held_parts, unmet_parts = daypart_totals(a.held), daypart_totals(a.unmet)
+    held_days = [0] * 7
+    unmet_days = [0] * 7
+    for (w, _h), n in a.held.items():
+        held_days[w] += n
+    for (w, _h), n in a.unmet.items():
+        unmet_days[w] += n
+    top = max([*held_parts.values(), *unmet_parts.values(), *held_days, *unmet_days, 0])
+
+    def row(label, held, unmet):
+        return {
+            "label": label,
+            "held": held,
+            "unmet": unmet,
+            "held_pct": _pct(held, top),
+            "unmet_pct": _pct(unmet, top),
+        }
+
+    return {
+        "dayparts": [
+            row(
+                f"{name} ({start:02d}–{end:02d})", held_parts.get(name, 0), unmet_parts.get(name, 0)
+            )
+            for name, start, end in DAYPARTS
+        ],
+        "weekdays": [row(day, held_days[i], unmet_days[i]) for i, day in enumerate(WEEKDAYS)],
+        "has_data": bool(top),
+        "has_unmet": bool(unmet_parts),
+    }

@@ -1,0 +1,456 @@
+"""Read-only figures for the Analytics tab, the API and `analytics_report`.
+
+Every figure is an aggregate computed by the database (`aggregate`,
+`annotate`, `Trunc*`, `Extract*` in the mentor's time zone).
+`mentor_analytics()` runs a fixed number of queries whatever the data size
+(at most QUERY_BUDGET); nothing here writes.
+
+The period is a window [now - N days, now] applied to:
+sessions and bookings by the session's start, requests by their creation,
+ledger entries by their creation, reviews by their creation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncQuarter
+from django.utils import timezone
+
+from earnings.models import LedgerEntry
+from mentorhub.errors import DomainError
+from requests_app.models import SessionRequest
+from sessions_app.models import Booking, Review, Session
+
+from .localtime import LocalTime
+
+PERIODS: dict[str, tuple[str, int | None]] = {
+    "30d": ("Last 30 days", 30),
+    "90d": ("Last 90 days", 90),
+    "365d": ("12 months", 365),
+    "all": ("All time", None),
+}
+DEFAULT_PERIOD = "90d"
+QUERY_BUDGET = 11
+# Declined/expired requests keep their preferred times in a JSON list; we read
+# the newest ones only, so memory stays bounded however many there are.
+UNMET_REQUEST_LIMIT = 1000
+MAX_MONTHS_SHOWN = 24
+LATEST_REVIEWS = 5
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAYPARTS = [("Night", 0, 6), ("Morning", 6, 12), ("Afternoon", 12, 18), ("Evening", 18, 24)]
+
+
+def parse_period(value: str | None) -> str:
+    """The period key, the default when empty; DomainError (400) when unknown."""
+    if value in (None, ""):
+        return DEFAULT_PERIOD
+    if value not in PERIODS:
+        raise DomainError(
+            "Unknown period; choose one of " + ", ".join(PERIODS) + ".", field="period"
+        )
+    return value
+
+
+def _ratio(part: int | float, whole: int | float) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+@dataclass
+class Analytics:
+    period: str
+    since: dt.datetime | None
+    until: dt.datetime
+    tz: ZoneInfo
+    currency: str = settings.PLATFORM_CURRENCY
+    total_students: int = 0
+    repeat_learners: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    session_count: int = 0
+    minutes_taught: int = 0
+    average_rating: float | None = None
+    rating_count: int = 0
+    rating_distribution: dict[int, int] = field(default_factory=dict)
+    accepted: int = 0
+    declined: int = 0
+    expired: int = 0
+    median_response_minutes: float | None = None
+    earnings: Decimal = Decimal("0.00")
+    # [{"month": date, "sessions": int, "minutes": int, "net": Decimal}]
+    monthly: list[dict] = field(default_factory=list)
+    months_truncated: bool = False
+    # {(weekday 0=Monday, hour): bookings}
+    popular: dict[tuple[int, int], int] = field(default_factory=dict)
+    # {(weekday, hour): completed sessions}
+    held: dict[tuple[int, int], int] = field(default_factory=dict)
+    # {(weekday, hour): preferred times of declined/expired requests}
+    unmet: dict[tuple[int, int], int] = field(default_factory=dict)
+    # [{"quarter": date, "average": float, "count": int}] previous + current quarter
+    quarters: list[dict] = field(default_factory=list)
+    fill_hours: dict[str, dict] = field(default_factory=dict)  # weekend/weekday → avg, count
+    latest_reviews: list[Review] = field(default_factory=list)
+
+    # --- derived figures (no queries) ---
+    @property
+    def period_label(self) -> str:
+        return PERIODS[self.period][0]
+
+    @property
+    def hours_taught(self) -> float:
+        return round(self.minutes_taught / 60, 1)
+
+    @property
+    def repeat_learner_rate(self) -> float | None:
+        return _ratio(self.repeat_learners, self.total_students)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _ratio(self.attended, self.attended + self.no_shows)
+
+    @property
+    def answered(self) -> int:
+        return self.accepted + self.declined + self.expired
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return _ratio(self.accepted, self.answered)
+
+    @property
+    def popular_times(self) -> list[dict]:
+        """Busiest first, then by weekday and hour."""
+        rows = [{"weekday": w, "hour": h, "count": n} for (w, h), n in self.popular.items()]
+        return sorted(rows, key=lambda r: (-r["count"], r["weekday"], r["hour"]))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.session_count
+            or self.attended
+            or self.no_shows
+            or self.rating_count
+            or self.answered
+            or self.earnings
+            or self.popular
+        )
+
+    def as_dict(self) -> dict:
+        """The API / report payload (CONTRACT.md fields first)."""
+        return {
+            "total_students": self.total_students,
+            "session_count": self.session_count,
+            "hours_taught": self.hours_taught,
+            "average_rating": self.average_rating,
+            "rating_count": self.rating_count,
+            "repeat_learner_rate": self.repeat_learner_rate,
+            "attendance_rate": self.attendance_rate,
+            "acceptance_rate": self.acceptance_rate,
+            "median_response_minutes": self.median_response_minutes,
+            "earnings": f"{self.earnings:.2f}",
+            "popular_times": self.popular_times,
+            "period": self.period,
+            "since": self.since.astimezone(self.tz).isoformat() if self.since else None,
+            "until": self.until.astimezone(self.tz).isoformat(),
+            "timezone": str(self.tz),
+            "currency": self.currency,
+            "rating_distribution": {str(k): v for k, v in self.rating_distribution.items()},
+            "monthly": [
+                {
+                    "month": m["month"].strftime("%Y-%m"),
+                    "sessions": m["sessions"],
+                    "hours": round(m["minutes"] / 60, 1),
+                    "earnings": f"{m['net']:.2f}",
+                }
+                for m in self.monthly
+            ],
+        }
+
+
+def _window_q(field_name: str, since: dt.datetime | None, until: dt.datetime) -> Q:
+    q = Q(**{f"{field_name}__lte": until})
+    if since is not None:
+        q &= Q(**{f"{field_name}__gte": since})
+    return q
+
+
+def _month_start(value: dt.datetime, tz: ZoneInfo) -> dt.date:
+    local = value.astimezone(tz)
+    return dt.date(local.year, local.month, 1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _quarter_start(local: dt.datetime) -> dt.datetime:
+    month = 3 * ((local.month - 1) // 3) + 1
+    return local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analytics:
+    """All figures of `mentor` for `period`, in the mentor's time zone."""
+    period = parse_period(period)
+    tz = mentor.tzinfo
+    until = now or timezone.now()
+    days = PERIODS[period][1]
+    since = until - dt.timedelta(days=days) if days else None
+    result = Analytics(period=period, since=since, until=until, tz=tz)
+    local = LocalTime(tz, since, until)
+
+    bookings = Booking.objects.filter(
+        _window_q("session__starts_at", since, until), session__mentor=mentor
+    ).order_by()
+    attended_q = Q(status=Booking.Status.ATTENDED)
+
+    # 1. Students, repeat learners, attendance: one grouped aggregate.
+    per_learner = (
+        bookings.filter(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
+        .values("learner")
+        .annotate(att=Count("id", filter=attended_q), ns=Count("id", filter=~attended_q))
+    )
+    agg = per_learner.aggregate(
+        students=Count("learner", filter=Q(att__gte=1)),
+        repeat=Count("learner", filter=Q(att__gte=2)),
+        attended=Sum("att"),
+        no_shows=Sum("ns"),
+    )
+    result.total_students = agg["students"] or 0
+    result.repeat_learners = agg["repeat"] or 0
+    result.attended = agg["attended"] or 0
+    result.no_shows = agg["no_shows"] or 0
+
+    # 2. Sessions held and minutes taught, per month.
+    completed = Session.objects.filter(
+        _window_q("starts_at", since, until), mentor=mentor, status=Session.Status.COMPLETED
+    ).order_by()
+    session_months = {
+        local.month(row["month"]): row
+        for row in completed.annotate(month=local.month_expr("starts_at"))
+        .values("month")
+        .annotate(sessions=Count("id"), minutes=Sum("duration_minutes"))
+        .order_by("month")
+    }
+    result.session_count = sum(r["sessions"] for r in session_months.values())
+    result.minutes_taught = sum(r["minutes"] or 0 for r in session_months.values())
+
+    # 3. Earnings (net ledger entries), per month.
+    ledger_months = {
+        local.month(row["month"]): row["net"] or Decimal("0")
+        for row in LedgerEntry.objects.filter(_window_q("created_at", since, until), mentor=mentor)
+        .annotate(month=local.month_expr("created_at"))
+        .values("month")
+        .annotate(net=Sum("net"))
+        .order_by("month")
+    }
+    result.earnings = sum(ledger_months.values(), Decimal("0")).quantize(Decimal("0.01"))
+    result.monthly, result.months_truncated = _month_series(
+        since, until, tz, session_months, ledger_months
+    )
+
+    # 4. Ratings: average, count, distribution.
+    reviews = Review.objects.filter(_window_q("created_at", since, until), mentor=mentor).order_by()
+    ragg = reviews.aggregate(
+        avg=Avg("rating"),
+        count=Count("id"),
+        **{f"r{n}": Count("id", filter=Q(rating=n)) for n in range(1, 6)},
+    )
+    result.rating_count = ragg["count"] or 0
+    result.average_rating = round(float(ragg["avg"]), 2) if ragg["avg"] is not None else None
+    result.rating_distribution = {n: ragg[f"r{n}"] or 0 for n in range(5, 0, -1)}
+
+    # 5. Requests: answered by status; 6. median response time of the mentor's answers.
+    requests = SessionRequest.objects.filter(
+        _window_q("created_at", since, until), mentor=mentor
+    ).order_by()
+    S = SessionRequest.Status
+    responded_q = Q(status__in=[S.ACCEPTED, S.DECLINED], answered_at__isnull=False)
+    qagg = requests.aggregate(
+        accepted=Count("id", filter=Q(status=S.ACCEPTED)),
+        declined=Count("id", filter=Q(status=S.DECLINED)),
+        expired=Count("id", filter=Q(status=S.EXPIRED)),
+        responded=Count("id", filter=responded_q),
+    )
+    result.accepted, result.declined, result.expired = (
+        qagg["accepted"],
+        qagg["declined"],
+        qagg["expired"],
+    )
+    result.median_response_minutes = _median_response_minutes(
+        requests.filter(responded_q), qagg["responded"]
+    )
+
+    # 7+8. Popular times (bookings, not cancelled) and held sessions by local weekday × hour.
+    #      Bookings are counted per session by an indexed subquery, so the time-zone
+    #      arithmetic runs once per session, not once per booking.
+    active_bookings = (
+        Booking.objects.filter(session=OuterRef("pk"))
+        .exclude(status=Booking.Status.CANCELLED)
+        .order_by()
+        .values("session")
+        .annotate(c=Count("id"))
+        .values("c")
+    )
+    for row in (
+        Session.objects.filter(_window_q("starts_at", since, until), mentor=mentor)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by()
+        .annotate(
+            booked=Coalesce(Subquery(active_bookings), 0),
+            wd=local.weekday_expr("starts_at"),
+            hr=local.hour_expr("starts_at"),
+        )
+        .values("wd", "hr")
+        .annotate(n=Sum("booked"), held=Count("id", filter=Q(status=Session.Status.COMPLETED)))
+    ):
+        slot = (local.weekday(row["wd"]), local.hour(row["hr"]))
+        if row["n"]:
+            result.popular[slot] = row["n"]
+        if row["held"]:
+            result.held[slot] = row["held"]
+
+    # 9. Preferred times of requests declined or left to expire (newest, bounded).
+    unmet_lists = (
+        requests.filter(status__in=[S.DECLINED, S.EXPIRED])
+        .order_by("-created_at")
+        .values_list("preferred_times", flat=True)[:UNMET_REQUEST_LIMIT]
+    )
+    result.unmet = _bucket_iso_times(unmet_lists, tz)
+
+    # 10. Rating per quarter: the previous and the current one (independent of period).
+    this_quarter = _quarter_start(until.astimezone(tz))
+    prev_quarter = _quarter_start(this_quarter - dt.timedelta(days=1))
+    result.quarters = [
+        {
+            "quarter": _month_start(row["q"], tz),
+            "average": round(float(row["avg"]), 2),
+            "count": row["n"],
+        }
+        for row in Review.objects.filter(mentor=mentor, created_at__gte=prev_quarter)
+        .annotate(q=TruncQuarter("created_at", tzinfo=tz))
+        .values("q")
+        .annotate(avg=Avg("rating"), n=Count("id"))
+        .order_by("q")
+    ]
+
+    # 11. Fill speed: hours from publication to each booking made before the start,
+    #     weekend vs weekday sessions.
+    weekend_q = local.weekend_q("wd")
+    fill = (
+        bookings.exclude(status=Booking.Status.CANCELLED)
+        .filter(
+            session__published_at__isnull=False,
+            created_at__gte=F("session__published_at"),
+            created_at__lte=F("session__starts_at"),
+        )
+        .annotate(
+            wd=local.weekday_expr("session__starts_at"),
+            lead=ExpressionWrapper(
+                F("created_at") - F("session__published_at"), output_field=DurationField()
+            ),
+        )
+        .aggregate(
+            weekend_avg=Avg("lead", filter=weekend_q),
+            weekend_n=Count("id", filter=weekend_q),
+            weekday_avg=Avg("lead", filter=~weekend_q),
+            weekday_n=Count("id", filter=~weekend_q),
+        )
+    )
+    result.fill_hours = {
+        kind: {"hours": _hours(fill[f"{kind}_avg"]), "count": fill[f"{kind}_n"] or 0}
+        for kind in ("weekend", "weekday")
+    }
+
+    # 12. Latest reviews (read-only for the mentor).
+    result.latest_reviews = list(
+        Review.objects.filter(mentor=mentor)
+        .select_related("learner", "session")
+        .order_by("-created_at", "-id")[:LATEST_REVIEWS]
+    )
+    return result
+
+
+def _hours(value) -> float | None:
+    """An average duration (timedelta, or microseconds on some backends) in hours."""
+    if value is None:
+        return None
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 3600
+    return float(value) / 3_600_000_000
+
+
+def _median_response_minutes(answered, count: int) -> float | None:
+    """Median of answered_at − created_at with one ordered OFFSET query."""
+    if not count:
+        return None
+    lo, hi = (count - 1) // 2, count // 2
+    durations = list(
+        answered.annotate(
+            took=ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
+        )
+        .order_by("took")
+        .values_list("took", flat=True)[lo : hi + 1]
+    )
+    if not durations:  # rows changed between the two queries
+        return None
+    minutes = [_hours(d) * 60 for d in durations]
+    return round(sum(minutes) / len(minutes), 1)
+
+
+def _bucket_iso_times(lists, tz: ZoneInfo) -> dict[tuple[int, int], int]:
+    buckets: dict[tuple[int, int], int] = {}
+    for times in lists:
+        for value in times if isinstance(times, list) else []:
+            try:
+                moment = dt.datetime.fromisoformat(str(value))
+            except ValueError:
+                continue
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.UTC)
+            local = moment.astimezone(tz)
+            key = (local.weekday(), local.hour)
+            buckets[key] = buckets.get(key, 0) + 1
+    return buckets
+
+
+def _month_series(since, until, tz, session_months, ledger_months) -> tuple[list[dict], bool]:
+    """One row per calendar month of the window (zeros included), newest 24 at most."""
+    last = _month_start(until, tz)
+    if since is not None:
+        first = _month_start(since, tz)
+    else:
+        known = list(session_months) + list(ledger_months)
+        first = min(known) if known else last
+    months = []
+    day = first
+    while day <= last:
+        months.append(day)
+        day = _next_month(day)
+    truncated = len(months) > MAX_MONTHS_SHOWN
+    months = months[-MAX_MONTHS_SHOWN:]
+    rows = []
+    for month in months:
+        srow = session_months.get(month, {})
+        rows.append(
+            {
+                "month": month,
+                "sessions": srow.get("sessions", 0),
+                "minutes": srow.get("minutes") or 0,
+                "net": ledger_months.get(month, Decimal("0")),
+            }
+        )
+    return rows, truncated

@@ -1,0 +1,309 @@
+"""Writes to the ledger and payouts.
+
+Invariants:
+- the ledger is append-only: one `booking` credit per paid attended booking,
+  refunds/adjustments are new (negative) entries, never edits;
+- balances are computed from the ledger (earnings.queries), never stored;
+- a mentor can never have more money requested (payouts not failed) than the
+  net that has become available: payout requests are serialised per mentor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from mentorhub.errors import ConflictError, DomainError
+
+from .models import BalanceLock, LedgerEntry, Payout
+
+CENT = Decimal("0.01")
+EARNINGS_URL = "/mentor/dashboard/earnings/"
+
+
+def money(value) -> str:
+    """A Decimal as the contract's money string: two places ("120.00")."""
+    return str(Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def platform_fee(gross: Decimal) -> Decimal:
+    """The platform's cut of `gross`, rounded half-up to the cent."""
+    percent = Decimal(settings.PLATFORM_FEE_PERCENT)
+    return (Decimal(gross) * percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- Ledger ---------------------------------------------------------------------
+
+
+def _booking_entry(booking, session, credited_at) -> LedgerEntry:
+    gross = Decimal(booking.amount_paid)
+    fee = platform_fee(gross)
+    return LedgerEntry(
+        mentor_id=session.mentor_id,
+        kind=LedgerEntry.Kind.BOOKING,
+        session=session,
+        booking=booking,
+        gross=gross,
+        fee=fee,
+        net=gross - fee,
+        currency=settings.PLATFORM_CURRENCY,
+        description=session.title[:200],
+        created_at=credited_at,
+        available_at=credited_at + timedelta(days=settings.EARNINGS_HOLD_DAYS),
+    )
+
+
+def credit_session(session) -> int:
+    """Credit the mentor for every attended booking with money paid.
+
+    Idempotent: the partial unique constraint (one `booking` entry per
+    booking) makes a second run insert nothing, even when two processes
+    complete the same session at once. Returns how many entries are new.
+    """
+    from sessions_app.models import Booking
+
+    credited_at = session.ended_at or timezone.now()
+    bookings = list(
+        Booking.objects.filter(
+            session=session, status=Booking.Status.ATTENDED, amount_paid__gt=0
+        ).exclude(Exists(LedgerEntry.objects.filter(booking=OuterRef("pk"), kind="booking")))
+    )
+    if not bookings:
+        return 0
+    entries = [_booking_entry(b, session, credited_at) for b in bookings]
+    before = LedgerEntry.objects.filter(booking__in=bookings, kind="booking").count()
+    LedgerEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    return LedgerEntry.objects.filter(booking__in=bookings, kind="booking").count() - before
+
+
+def on_session_completed(sender, session, **kwargs) -> None:
+    """Receiver of sessions_app.signals.session_completed (inside its transaction)."""
+    credit_session(session)
+
+
+def credit_missing_entries(mentor=None, *, limit: int = 500) -> int:
+    """Safety net (periodic job, demo): credit completed paid bookings that lack an entry."""
+    from sessions_app.models import Booking, Session
+
+    missing = Booking.objects.filter(
+        session__status=Session.Status.COMPLETED,
+        status=Booking.Status.ATTENDED,
+        amount_paid__gt=0,
+    ).exclude(Exists(LedgerEntry.objects.filter(booking=OuterRef("pk"), kind="booking")))
+    if mentor is not None:
+        missing = missing.filter(session__mentor=mentor)
+    session_ids = list(missing.values_list("session_id", flat=True).distinct()[:limit])
+    created = 0
+    for session in Session.objects.filter(pk__in=session_ids):
+        with transaction.atomic():
+            created += credit_session(session)
+    return created
+
+
+def record_adjustment(mentor, amount: Decimal, description: str, *, kind=None) -> LedgerEntry:
+    """A refund or manual correction: a new entry (negative for money taken back)."""
+    amount = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    now = timezone.now()
+    return LedgerEntry.objects.create(
+        mentor=mentor,
+        kind=kind or LedgerEntry.Kind.ADJUSTMENT,
+        gross=amount,
+        fee=Decimal("0.00"),
+        net=amount,
+        currency=settings.PLATFORM_CURRENCY,
+        description=description[:200],
+        created_at=now,
+        available_at=now,
+    )
+
+
+# --- Payouts --------------------------------------------------------------------
+
+
+def parse_amount(raw) -> Decimal:
+    """The amount a mentor typed, as a positive Decimal with at most two places."""
+    if isinstance(raw, bool) or raw is None:
+        raise DomainError("Enter an amount.", field="amount")
+    text = str(raw).strip().replace(",", "") if isinstance(raw, str) else str(raw)
+    if not text:
+        raise DomainError("Enter an amount.", field="amount")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise DomainError("Enter the amount as a number, e.g. 120.00.", field="amount") from None
+    if not amount.is_finite():
+        raise DomainError("Enter the amount as a number, e.g. 120.00.", field="amount")
+    if amount.as_tuple().exponent < -2:
+        raise DomainError("Use at most two decimal places (cents).", field="amount")
+    if amount <= 0:
+        raise DomainError("The amount must be more than zero.", field="amount")
+    if amount >= Decimal("1e10"):
+        raise DomainError("That amount is too large.", field="amount")
+    return amount.quantize(CENT)
+
+
+def check_payout_amount(mentor, amount: Decimal, *, available: Decimal | None = None) -> None:
+    """Raise a field error if `amount` can't be paid out now (minimum, balance)."""
+    from .queries import balances
+
+    currency = settings.PLATFORM_CURRENCY
+    minimum = Decimal(settings.MINIMUM_PAYOUT)
+    if available is None:
+        available = balances(mentor).available
+    if amount > available:
+        raise DomainError(
+            f"You can request at most {money(max(available, Decimal(0)))} {currency} "
+            "(your available balance).",
+            field="amount",
+        )
+    if amount < minimum:
+        raise DomainError(
+            f"The minimum payout is {money(minimum)} {currency}.",
+            field="amount",
+        )
+
+
+def _lock_balance(mentor) -> None:
+    """Serialise this mentor's payout requests until the transaction ends.
+
+    SQLite: the IMMEDIATE transaction already holds the database write lock.
+    PostgreSQL: a row lock on the mentor's BalanceLock row.
+    """
+    if connection.vendor == "sqlite":
+        return
+    BalanceLock.objects.get_or_create(mentor=mentor)
+    BalanceLock.objects.select_for_update().get(mentor=mentor)
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+def request_payout(mentor, amount, idempotency_key: str = "") -> tuple[Payout, bool]:
+    """Reserve `amount` of the available balance as a requested payout.
+
+    Returns (payout, created). With an idempotency key already used by this
+    mentor, returns the existing payout and created=False (a different amount
+    with the same key is a conflict). The balance check and the insert happen
+    under the mentor's balance lock, so concurrent requests can never reserve
+    more than is available.
+    """
+    from .queries import balances
+
+    if not getattr(mentor, "is_mentor", False):
+        raise DomainError("Only mentors can request payouts.")
+    amount = parse_amount(amount)
+    key = (idempotency_key or "").strip()
+    if len(key) > 100:
+        raise DomainError("The Idempotency-Key is too long (100 characters at most).")
+    try:
+        with transaction.atomic():
+            _lock_balance(mentor)
+            if key:
+                existing = Payout.objects.filter(mentor=mentor, idempotency_key=key).first()
+                if existing is not None:
+                    return _replay(existing, amount), False
+            check_payout_amount(mentor, amount, available=balances(mentor).available)
+            payout = Payout.objects.create(
+                mentor=mentor,
+                amount=amount,
+                currency=settings.PLATFORM_CURRENCY,
+                idempotency_key=key,
+            )
+    except IntegrityError:
+        # Two requests with the same key raced past the lookup (no lock held
+        # on this database): the winner's payout is the answer.
+        existing = (
+            Payout.objects.filter(mentor=mentor, idempotency_key=key).first() if key else None
+        )
+        if existing is None:
+            raise
+        return _replay(existing, amount), False
+    return payout, True
+
+
+def _replay(existing: Payout, amount: Decimal) -> Payout:
+    if existing.amount != amount:
+        raise ConflictError(
+            "This Idempotency-Key was already used for a payout of a different amount."
+        )
+    return existing
+
+
+def _notify_status(payout: Payout, title: str, body: str) -> None:
+    from notifications.services import notify
+
+    notify(payout.mentor, "payout_status", title, body=body, url=EARNINGS_URL)
+
+
+def _finish(payout: Payout, status: str, actor, **fields) -> Payout:
+    now = timezone.now()
+    with transaction.atomic():
+        won = Payout.objects.filter(
+            pk=payout.pk, status__in=[Payout.Status.REQUESTED, Payout.Status.PROCESSING]
+        ).update(status=status, processed_at=now, processed_by=actor, **fields)
+        if not won:
+            payout.refresh_from_db()
+            raise ConflictError(
+                f"Payout #{payout.pk} is already {payout.get_status_display().lower()}."
+            )
+        payout.refresh_from_db()
+        amount = f"{money(payout.amount)} {payout.currency}"
+        if status == Payout.Status.PAID:
+            _notify_status(
+                payout,
+                f"Your payout of {amount} was paid",
+                f"Reference: {payout.reference}." if payout.reference else "",
+            )
+        else:
+            _notify_status(
+                payout,
+                f"Your payout of {amount} failed",
+                f"{payout.failure_reason} The amount is available again.",
+            )
+    return payout
+
+
+def mark_paid(payout: Payout, reference: str, actor=None) -> Payout:
+    """requested/processing → paid, once; the mentor is notified after commit."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise DomainError("Give the payment reference.", field="reference")
+    if len(reference) > 100:
+        raise DomainError("The reference is too long (100 characters at most).", field="reference")
+    return _finish(payout, Payout.Status.PAID, actor, reference=reference)
+
+
+def mark_failed(payout: Payout, reason: str, actor=None) -> Payout:
+    """requested/processing → failed, once; the amount becomes available again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Give a reason the mentor will understand.", field="reason")
+    if len(reason) > 300:
+        raise DomainError("The reason is too long (300 characters at most).", field="reason")
+    return _finish(payout, Payout.Status.FAILED, actor, failure_reason=reason)
+
+
+def mark_processing(payout: Payout, actor=None) -> Payout:
+    """requested → processing (an operator started the transfer)."""
+    with transaction.atomic():
+        won = Payout.objects.filter(pk=payout.pk, status=Payout.Status.REQUESTED).update(
+            status=Payout.Status.PROCESSING, processed_by=actor
+        )
+        payout.refresh_from_db()
+        if not won:
+            raise ConflictError(
+                f"Payout #{payout.pk} is already {payout.get_status_display().lower()}."
+            )
+        _notify_status(
+            payout,
+            f"Your payout of {money(payout.amount)} {payout.currency} is being processed",
+            "",
+        )
+    return payout

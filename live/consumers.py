@@ -1,0 +1,303 @@
+"""Room signaling: `/ws/live/<session id>/`, group `live.<session id>`.
+
+The consumer relays WebRTC signaling between the members of one session and
+records their presence; it never sees media. Protocol (JSON text frames,
+each at most 64 KB):
+
+client → server
+    {"type": "join", "client": "<per-page id>"}      enter the call
+    {"type": "offer"|"answer", "to": peer, "data": {"type", "sdp"}}
+    {"type": "ice", "to": peer, "data": {candidate…} | null}
+    {"type": "state", "data": {"audio": bool, "video": bool, "screen": bool}}
+    {"type": "leave"}                                 leave the call (socket stays)
+    {"type": "end"}                                   mentor: end for everyone
+    {"type": "ping"}                                  heartbeat (keeps presence fresh)
+
+server → client
+    {"type": "hello", "session": status, "you": {...}}         on connect
+    {"type": "welcome", "peer": own id, "peers": [...]}         after join
+    {"type": "join", "from": peer, "user_id", "name", "role"}  someone entered
+    {"type": "offer"|"answer"|"ice", "from": peer, "data"}     addressed to you only
+    {"type": "state", "from": peer, "data"}                    someone's media state
+    {"type": "state", "session": status}                       the session changed
+    {"type": "leave", "from": peer, "name", "reason"}          left | disconnected | replaced
+    {"type": "pong", "session": status}
+    {"type": "error", "code", "message"}
+
+A peer id is "<user id>-<per-page id>": stable across socket reconnects of
+one page (media can survive a signaling blip), new after a reload.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from mentorhub.errors import DomainError
+from sessions_app.models import Session
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 64 * 1024
+RATE_WINDOW_SECONDS = 10
+RATE_MAX_MESSAGES = 600  # ICE trickle bursts stay far below this
+CLOSE_TOKEN_EXPIRED = 4001  # refresh the cookies over HTTP, then reconnect
+CLOSE_REPLACED = 4009  # the same person joined from another page
+CLOSE_ENDED = 4010  # the session is over
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_UNSUPPORTED = 1003
+
+ADDRESSED = {"offer", "answer", "ice"}
+ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping"}
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
+_PEER_ID = re.compile(r"^\d{1,12}-[A-Za-z0-9_-]{6,32}$")
+
+
+@database_sync_to_async
+def _member(user, session_id: int):
+    session = Session.objects.select_related("mentor").filter(pk=session_id).first()
+    if session is None:
+        return None
+    return services.membership(user, session)
+
+
+@database_sync_to_async
+def _status(session_id: int) -> str:
+    return Session.objects.filter(pk=session_id).values_list("status", flat=True).first() or ""
+
+
+class SignalingConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            if self.scope.get("auth_error") == "expired":
+                await self.accept()
+                await self.close(code=CLOSE_TOKEN_EXPIRED)
+            else:
+                await self.close()
+            return
+        self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        member = await _member(user, self.session_id)
+        if member is None:
+            await self.close()  # not a member: the handshake is refused (403)
+            return
+        self.user = user
+        self.role = member.role
+        self.name = user.display_name
+        self.peer_id = ""  # set by "join"
+        self.group = services.room_group(self.session_id)
+        self.window_start = time.monotonic()
+        self.window_count = 0
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._send(
+            {
+                "type": "hello",
+                "session": member.session.status,
+                "you": {"user_id": user.pk, "name": self.name, "role": self.role},
+            }
+        )
+
+    async def disconnect(self, code):
+        if not hasattr(self, "group"):
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.peer_id:
+            await self._leave("disconnected")
+
+    # --- incoming ---------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None:
+            await self._error("binary", "Only JSON text messages are accepted.")
+            await self.close(code=CLOSE_UNSUPPORTED)
+            return
+        if len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+            await self._error("too_large", "Messages are limited to 64 KB.")
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if not self._within_rate():
+            await self._error("rate", "Too many messages.")
+            await self.close(code=CLOSE_POLICY)
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self._error("malformed", "Messages must be JSON objects.")
+            return
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind not in ALLOWED:
+            await self._error("unknown_type", "Unknown message type.")
+            return
+        await getattr(self, f"_on_{kind}")(message)
+
+    def _within_rate(self) -> bool:
+        now = time.monotonic()
+        if now - self.window_start > RATE_WINDOW_SECONDS:
+            self.window_start, self.window_count = now, 0
+        self.window_count += 1
+        return self.window_count <= RATE_MAX_MESSAGES
+
+    async def _on_ping(self, message):
+        if self.peer_id and not await database_sync_to_async(services.touch)(self.channel_name):
+            # The stale-presence job closed us (e.g. a long freeze): join again.
+            await self._record_join()
+        await self._send({"type": "pong", "session": await _status(self.session_id)})
+
+    async def _on_join(self, message):
+        status = await _status(self.session_id)
+        if status != Session.Status.LIVE:
+            await self._send({"type": "state", "session": status})
+            await self._error("not_live", "The session is not live.")
+            return
+        client = message.get("client")
+        if not isinstance(client, str) or not _CLIENT_ID.match(client):
+            await self._error("bad_client", "join needs a client id (6–32 letters/digits).")
+            return
+        peer_id = f"{self.user.pk}-{client}"
+        if self.peer_id and self.peer_id != peer_id:
+            await self._leave("left")
+        self.peer_id = peer_id
+        await self._record_join()
+
+    async def _record_join(self):
+        replaced = await database_sync_to_async(services.record_join)(
+            self.user, self.session_id, self.channel_name, self.peer_id
+        )
+        for row in replaced:
+            await self.channel_layer.send(row.channel_name, {"type": "room.replaced"})
+            if row.peer_id != self.peer_id:
+                await self._broadcast(
+                    "leave", {"name": self.name, "reason": "replaced"}, row.peer_id
+                )
+        peers = await database_sync_to_async(services.open_peers)(
+            self.session_id, exclude_channel=self.channel_name
+        )
+        peers = [p for p in peers if p["peer"] != self.peer_id]
+        await self._send({"type": "welcome", "peer": self.peer_id, "peers": peers})
+        await self._broadcast(
+            "join", {"user_id": self.user.pk, "name": self.name, "role": self.role}
+        )
+
+    async def _on_leave(self, message):
+        if self.peer_id:
+            await self._leave("left")
+
+    async def _leave(self, reason: str):
+        peer_id, self.peer_id = self.peer_id, ""
+        await database_sync_to_async(services.record_leave)(self.channel_name)
+        await self._broadcast("leave", {"name": self.name, "reason": reason}, peer_id)
+
+    async def _on_state(self, message):
+        if not self.peer_id:
+            await self._error("not_joined", "Join the call first.")
+            return
+        data = message.get("data")
+        if not isinstance(data, dict):
+            await self._error("bad_payload", "state needs a data object.")
+            return
+        clean = {k: bool(data.get(k)) for k in ("audio", "video", "screen") if k in data}
+        await self._broadcast("state", {"data": clean})
+
+    async def _on_end(self, message):
+        if self.role != "mentor":
+            await self._error("forbidden", "Only the mentor can end the session.")
+            return
+        try:
+            await database_sync_to_async(_end)(self.user, self.session_id)
+        except DomainError as exc:
+            await self._error("conflict", exc.message)
+
+    async def _on_offer(self, message):
+        await self._relay(message)
+
+    _on_answer = _on_offer
+    _on_ice = _on_offer
+
+    async def _relay(self, message):
+        if not self.peer_id:
+            await self._error("not_joined", "Join the call first.")
+            return
+        to = message.get("to")
+        data = message.get("data")
+        if not isinstance(to, str) or not _PEER_ID.match(to) or to == self.peer_id:
+            await self._error("bad_peer", "Address the message to another peer.")
+            return
+        if message["type"] == "ice":
+            valid = data is None or isinstance(data, dict)
+        else:
+            valid = isinstance(data, dict) and isinstance(data.get("sdp"), str)
+        if not valid:
+            await self._error("bad_payload", f"Malformed {message['type']}.")
+            return
+        await self.channel_layer.group_send(
+            self.group,
+            {
+                "type": "room.signal",
+                "kind": message["type"],
+                "from": self.peer_id,
+                "to": to,
+                "data": data,
+            },
+        )
+
+    # --- group events -------------------------------------------------------------------
+
+    async def _broadcast(self, kind: str, extra: dict, from_peer: str | None = None):
+        await self.channel_layer.group_send(
+            self.group,
+            {"type": "room.signal", "kind": kind, "from": from_peer or self.peer_id, **extra},
+        )
+
+    async def room_signal(self, event):
+        sender = event.get("from")
+        to = event.get("to")
+        if to is not None:
+            if to != self.peer_id:
+                return  # addressed to someone else: never leaves the server
+        elif not self.peer_id or sender == self.peer_id:
+            return  # broadcasts reach the others in the call
+        frame = {k: v for k, v in event.items() if k not in ("type", "kind", "to")}
+        frame["type"] = event["kind"]
+        await self._send(frame)
+
+    async def room_state(self, event):
+        state = event.get("state", "")
+        await self._send({"type": "state", "session": state})
+        if state in (Session.Status.COMPLETED, Session.Status.CANCELLED):
+            self.peer_id = ""  # presence was closed by the service
+            await self.close(code=CLOSE_ENDED)
+
+    async def room_gone(self, event):
+        """The stale-presence job closed a silent peer."""
+        peer = event.get("peer")
+        if peer == self.peer_id:
+            return
+        if self.peer_id:
+            await self._send({"type": "leave", "from": peer, "reason": "disconnected"})
+
+    async def room_replaced(self, event):
+        self.peer_id = ""  # the new connection owns the presence now
+        await self._send({"type": "state", "session": "replaced"})
+        await self.close(code=CLOSE_REPLACED)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _send(self, frame: dict):
+        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+
+    async def _error(self, code: str, message: str):
+        await self._send({"type": "error", "code": code, "message": message})
+
+
+def _end(user, session_id: int) -> None:
+    session = Session.objects.select_related("mentor").get(pk=session_id)
+    services.end_room(user, session)

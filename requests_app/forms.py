@@ -1,0 +1,209 @@
+"""Forms: the learner's request, the mentor's Accept and Decline dialogs.
+
+Times typed into datetime-local inputs are read in the form user's own zone
+(learner for the request, mentor for Accept) and converted to UTC.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from mentorhub.errors import DomainError
+
+from .models import SessionRequest
+from .services import MAX_PREFERRED_TIMES, MESSAGE_MAX, REASON_MAX, TOPIC_MAX
+
+INPUT = (
+    "block w-full min-h-11 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm "
+    "shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500 "
+    "aria-[invalid=true]:border-rose-500"
+)
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+DURATIONS = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours"),
+             (120, "2 hours")]  # fmt: skip
+TIME_FIELDS = [f"time_{i}" for i in range(1, MAX_PREFERRED_TIMES + 1)]
+
+
+def _local_datetime_field(label: str, *, required: bool) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=LOCAL_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "Suggest at least one time.",
+            "invalid": "Enter a date and time.",
+        },
+    )
+
+
+class _ZonedForm(forms.Form):
+    """Reads naive datetime-local values in `self.zone` (the acting user's)."""
+
+    zone = None
+
+    def full_clean(self):
+        with timezone.override(self.zone):
+            super().full_clean()
+
+    def add_domain_error(self, error: DomainError, field_map: dict | None = None) -> None:
+        field = (field_map or {}).get(error.field or "", error.field)
+        self.add_error(field if field in self.fields else None, error.message)
+
+    def _style(self):
+        for name, field in self.fields.items():
+            if not isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs.setdefault("class", INPUT)
+            field.widget.attrs["id"] = f"id_{name}"
+
+
+class RequestForm(_ZonedForm):
+    topic = forms.CharField(
+        max_length=TOPIC_MAX,
+        help_text="What would you like to work on? e.g. “Review my Django project”.",
+        error_messages={
+            "required": "Enter a topic.",
+            "max_length": f"Keep the topic to {TOPIC_MAX} characters or fewer.",
+        },
+    )
+    message = forms.CharField(
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Context for the mentor: your level, goals, links. Plain text.",
+        error_messages={"max_length": f"Keep the message to {MESSAGE_MAX} characters or fewer."},
+    )
+    duration_minutes = forms.TypedChoiceField(
+        label="Duration", choices=DURATIONS, coerce=int, initial=60
+    )
+
+    def __init__(self, *args, learner, mentor, **kwargs):
+        self.learner, self.mentor, self.zone = learner, mentor, learner.tzinfo
+        profile = getattr(mentor, "mentor_profile", None)
+        default = getattr(profile, "default_duration_minutes", 60)
+        kwargs.setdefault("initial", {"duration_minutes": default})
+        super().__init__(*args, **kwargs)
+        if default not in dict(DURATIONS):
+            self.fields["duration_minutes"].choices = sorted(
+                [*DURATIONS, (default, f"{default} minutes")]
+            )
+        for i, name in enumerate(TIME_FIELDS, start=1):
+            label = "First choice" if i == 1 else f"Option {i} (optional)"
+            self.fields[name] = _local_datetime_field(label, required=i == 1)
+        self._style()
+        self.fields["topic"].widget.attrs["maxlength"] = TOPIC_MAX
+        self.fields["message"].widget.attrs["maxlength"] = MESSAGE_MAX
+        now_local = timezone.now().astimezone(self.zone).strftime("%Y-%m-%dT%H:%M")
+        for name in TIME_FIELDS:
+            self.fields[name].widget.attrs["min"] = now_local
+
+    @property
+    def time_fields(self):
+        return [self[name] for name in TIME_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        now = timezone.now()
+        times = []
+        for name in TIME_FIELDS:
+            value = data.get(name)
+            if value is None:
+                continue
+            if value <= now:
+                self.add_error(name, "This time has already passed.")
+            elif value in times:
+                self.add_error(name, "You suggested this time already.")
+            else:
+                times.append(value)
+        data["preferred_times"] = times
+        return data
+
+    def service_fields(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "topic": d["topic"],
+            "message": d.get("message", ""),
+            "preferred_times": d["preferred_times"],
+            "duration_minutes": d["duration_minutes"],
+        }
+
+
+CUSTOM = "custom"
+
+
+class AcceptForm(_ZonedForm):
+    choice = forms.ChoiceField(
+        widget=forms.RadioSelect, error_messages={"required": "Choose a time."}
+    )
+    custom_at = _local_datetime_field("Another time", required=False)
+
+    def __init__(self, *args, mentor, request_obj: SessionRequest, **kwargs):
+        self.mentor, self.request_obj, self.zone = mentor, request_obj, mentor.tzinfo
+        now = timezone.now()
+        self.options = [
+            (str(i), when, when <= now) for i, when in enumerate(request_obj.preferred_datetimes)
+        ]
+        first_open = next((key for key, _w, passed in self.options if not passed), CUSTOM)
+        kwargs.setdefault("initial", {"choice": first_open})
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [
+            *((key, key) for key, _w, passed in self.options if not passed),
+            (CUSTOM, CUSTOM),
+        ]
+        self.fields["choice"].error_messages["invalid_choice"] = "Choose one of the times."
+        self._style()
+        self.fields["custom_at"].widget.attrs["min"] = now.astimezone(self.zone).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+
+    @property
+    def selected(self) -> str:
+        value = self.data.get("choice") if self.is_bound else self.initial.get("choice")
+        return str(value or "")
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("choice")
+        if choice == CUSTOM:
+            if data.get("custom_at") is None and "custom_at" not in self.errors:
+                self.add_error("custom_at", "Enter the date and time you want to meet.")
+            data["scheduled_at"] = data.get("custom_at")
+        elif choice is not None:
+            data["scheduled_at"] = self.request_obj.preferred_datetimes[int(choice)]
+        scheduled = data.get("scheduled_at")
+        if scheduled is not None and scheduled <= timezone.now():
+            field = "custom_at" if choice == CUSTOM else "choice"
+            self.add_error(field, "This time has already passed. Choose a later one.")
+        return data
+
+    def scheduled_at_or_none(self):
+        """The chosen time while the form is being filled (for the overlap hint)."""
+        with timezone.override(self.zone):
+            choice = self.data.get("choice")
+            if choice == CUSTOM:
+                field = self.fields["custom_at"]
+                try:
+                    return field.clean(self.data.get("custom_at"))
+                except forms.ValidationError:
+                    return None
+            try:
+                return self.request_obj.preferred_datetimes[int(choice)]
+            except (TypeError, ValueError, IndexError):
+                return None
+
+
+class DeclineForm(_ZonedForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        label="Reason (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The learner sees this. e.g. “I'm fully booked this month.”",
+        error_messages={"max_length": f"Keep the reason to {REASON_MAX} characters or fewer."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["reason"].widget.attrs["maxlength"] = REASON_MAX

@@ -1,0 +1,111 @@
+""".ics files: one session ("Add to calendar") and the mentor's private feed.
+
+Times are written in UTC (`DTSTART:20261025T080000Z`), so calendars place
+them correctly on both sides of a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from icalendar import Calendar, Event
+
+from accounts.decorators import mentor_required, signin_required
+from accounts.models import MentorProfile
+from mentorhub.errors import DomainError
+
+from .models import Booking, Session
+from .queries import feed_sessions
+from .services import rotate_calendar_token
+
+PRODID = "-//MentorHub//Sessions//EN"
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _event(session: Session, request, *, for_mentor: bool) -> Event:
+    event = Event()
+    host = request.get_host()
+    event.add("uid", f"session-{session.pk}@{host}")
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", session.starts_at.astimezone(UTC))
+    event.add("dtend", session.ends_at.astimezone(UTC))
+    event.add("summary", session.title)
+    room = request.build_absolute_uri(f"/live/{session.pk}/")
+    who = "your learners" if for_mentor else session.mentor.display_name
+    event.add("description", f"MentorHub session with {who}.\nJoin: {room}")
+    event.add("url", room)
+    event.add("status", "CONFIRMED")
+    if session.updated_at:
+        event.add("last-modified", session.updated_at.astimezone(UTC))
+    return event
+
+
+def _ics_response(cal: Calendar, filename: str, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@signin_required
+def session_ics(request, pk: int):
+    """Add to calendar: the session's mentor or a learner booked on it."""
+    try:
+        session = Session.objects.select_related("mentor", "mentor__mentor_profile").get(pk=pk)
+    except Session.DoesNotExist as exc:
+        raise Http404 from exc
+    is_mentor = session.mentor_id == request.user.pk
+    booked = Booking.objects.filter(
+        session=session, learner_id=request.user.pk, status=Booking.Status.BOOKED
+    ).exists()
+    if not (is_mentor or booked) or session.status not in (
+        Session.Status.SCHEDULED,
+        Session.Status.LIVE,
+    ):
+        raise Http404
+    cal = _calendar("MentorHub")
+    cal.add_component(_event(session, request, for_mentor=is_mentor))
+    return _ics_response(cal, f"mentorhub-session-{session.pk}.ics", attachment=True)
+
+
+def calendar_feed(request, token: str):
+    """The mentor's private feed (no sign-in: calendar apps fetch it with the secret URL)."""
+    if len(token) < 20:
+        raise Http404
+    profile = MentorProfile.objects.select_related("user").filter(calendar_token=token).first()
+    if profile is None or not profile.calendar_token:
+        raise Http404
+    mentor = profile.user
+    cal = _calendar(f"MentorHub · {mentor.display_name}")
+    cal.add("refresh-interval;value=duration", "PT1H")
+    cal.add("x-published-ttl", "PT1H")
+    for session in feed_sessions(mentor).select_related("mentor"):
+        cal.add_component(_event(session, request, for_mentor=True))
+    return _ics_response(cal, "mentorhub.ics", attachment=False)
+
+
+@mentor_required
+@require_POST
+def rotate_feed(request):
+    """Revoke & create new (htmx POST from the Profile tab card)."""
+    try:
+        rotate_calendar_token(request.user)
+    except DomainError as error:
+        return HttpResponse(error.message, status=400)
+    # The card reads user.mentor_profile.calendar_token: give it the new one.
+    request.user.mentor_profile = MentorProfile.objects.get(user=request.user)
+    return render(request, "sessions_app/_calendar_feed_card.html", {"calendar_feed_rotated": True})

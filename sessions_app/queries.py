@@ -1,0 +1,142 @@
+"""Reads for sessions and bookings, with constant query counts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Booking, Session
+
+SUBTABS = [("draft", "Draft"), ("scheduled", "Scheduled"), ("past", "Past")]
+SUBTAB_STATUSES = {
+    "draft": [Session.Status.DRAFT],
+    "scheduled": [Session.Status.SCHEDULED, Session.Status.LIVE],
+    "past": [Session.Status.COMPLETED, Session.Status.CANCELLED],
+}
+# Scheduled: soonest first; Past: newest first; Draft: by start.
+DEFAULT_ORDER = {"draft": "soonest", "scheduled": "soonest", "past": "newest"}
+ORDERINGS = {"soonest": ("starts_at", "pk"), "newest": ("-starts_at", "-pk")}
+
+
+def get_session_for_mentor(user, pk) -> Session:
+    """The mentor's own session; anyone else's is "not found" (404)."""
+    try:
+        return Session.objects.select_related("mentor").get(pk=int(pk), mentor_id=user.pk)
+    except (Session.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such session.") from exc
+
+
+def subtab_counts(mentor) -> dict[str, int]:
+    """Draft / Scheduled / Past counts in one query."""
+    return Session.objects.filter(mentor=mentor).aggregate(
+        **{
+            key: Count("pk", filter=Q(status__in=statuses))
+            for key, statuses in SUBTAB_STATUSES.items()
+        }
+    )
+
+
+def mentor_sessions(mentor, subtab: str, order: str | None = None) -> QuerySet[Session]:
+    order = order if order in ORDERINGS else DEFAULT_ORDER[subtab]
+    qs = Session.objects.filter(mentor=mentor, status__in=SUBTAB_STATUSES[subtab])
+    if subtab == "past":
+        qs = qs.annotate(
+            attended_count=Count("bookings", filter=Q(bookings__status=Booking.Status.ATTENDED))
+        )
+    return qs.order_by(*ORDERINGS[order])
+
+
+def session_participants(session: Session) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(session=session)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("learner")
+        .order_by("created_at")
+    )
+
+
+def catalog_sessions(
+    *, query: str = "", on: date | None = None, tz=None, mentor_id: int | None = None
+) -> QuerySet[Session]:
+    """Published sessions that haven't started yet (search by title/topic, filter by day)."""
+    now = timezone.now()
+    qs = Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__gt=now)
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(
+            Q(title__icontains=query) | Q(topic__icontains=query) | Q(description__icontains=query)
+        )
+    if on is not None:
+        tz = tz or timezone.get_current_timezone()
+        start = datetime.combine(on, time.min, tzinfo=tz)
+        end = datetime.combine(on + timedelta(days=1), time.min, tzinfo=tz)
+        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+    if mentor_id is not None:
+        qs = qs.filter(mentor_id=mentor_id)
+    return qs.select_related("mentor", "mentor__mentor_profile").order_by("starts_at", "pk")
+
+
+def visible_session_for_learner(user, pk) -> Session:
+    """A published session, or one the learner has/had a booking for."""
+    try:
+        session = Session.objects.select_related("mentor", "mentor__mentor_profile").get(pk=int(pk))
+    except (Session.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such session.") from exc
+    if session.status in (Session.Status.SCHEDULED, Session.Status.LIVE):
+        return session
+    if session.mentor_id == user.pk:
+        return session
+    if Booking.objects.filter(session=session, learner_id=user.pk).exists():
+        return session
+    raise Http404("No such session.")
+
+
+def active_booking(learner, session: Session) -> Booking | None:
+    return (
+        Booking.objects.filter(session=session, learner=learner, status=Booking.Status.BOOKED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def learner_bookings(learner) -> dict[str, list[Booking]]:
+    """Upcoming (booked, scheduled or live) and recent past bookings of a learner."""
+    base = Booking.objects.filter(learner=learner).select_related(
+        "session", "session__mentor", "session__mentor__mentor_profile"
+    )
+    upcoming = list(
+        base.filter(
+            status=Booking.Status.BOOKED,
+            session__status__in=[Session.Status.SCHEDULED, Session.Status.LIVE],
+        ).order_by("session__starts_at")
+    )
+    past = list(
+        base.filter(
+            Q(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
+            | Q(status=Booking.Status.CANCELLED)
+        ).order_by("-session__starts_at")[:10]
+    )
+    return {"upcoming": upcoming, "past": past}
+
+
+def booked_session_ids(learner, session_ids) -> set[int]:
+    if not getattr(learner, "is_authenticated", False):
+        return set()
+    return set(
+        Booking.objects.filter(
+            learner=learner, session_id__in=list(session_ids), status=Booking.Status.BOOKED
+        ).values_list("session_id", flat=True)
+    )
+
+
+def feed_sessions(mentor) -> QuerySet[Session]:
+    """Calendar feed: open sessions from 30 days ago onward."""
+    since = timezone.now() - timedelta(days=30)
+    return Session.objects.filter(
+        mentor=mentor,
+        status__in=[Session.Status.SCHEDULED, Session.Status.LIVE, Session.Status.COMPLETED],
+        starts_at__gte=since,
+    ).order_by("starts_at")

@@ -1,0 +1,14 @@
+import pytest
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded pictures go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root) -> list:
+    folder = root / "avatars"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []

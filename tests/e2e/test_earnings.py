@@ -1,0 +1,108 @@
+"""Earnings in a real browser: request a payout through the confirmation step,
+then an operator marks it paid and the mentor gets a toast without reload."""
+
+import re
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from earnings.models import Payout
+from tests.e2e.conftest import no_horizontal_overflow, screenshot, sign_in
+from tests.earnings.conftest import completed_session, entry
+
+URL = "/mentor/dashboard/earnings/"
+
+
+def _funded(mentor, learner):
+    entry(mentor, "250.00", days_ago=20)
+    completed_session(mentor, [learner], price="100.00", title="Intro to DRF")  # 90.00 pending
+
+
+def test_mentor_requests_a_payout_and_is_told_when_it_is_paid(server_url, page, mentor, learner):
+    _funded(mentor, learner)
+    sign_in(page.context, server_url, mentor)
+    page.goto(f"{server_url}{URL}")
+    summary = page.locator("#earnings-summary")
+    expect(summary.locator('[data-summary="available"]')).to_have_text("250.00 USD")
+    expect(summary.locator('[data-summary="pending"]')).to_have_text("90.00 USD")
+    expect(page.get_by_text("No payouts yet")).to_be_visible()
+    page.evaluate("window.__marker = 'no-reload'")
+
+    page.get_by_role("button", name="Request payout").click()
+    dialog = page.get_by_role("dialog", name="Request payout")
+    expect(dialog).to_be_visible()
+    amount = dialog.get_by_label("Amount (USD)")
+    expect(amount).to_have_value("250.00")
+    expect(dialog.get_by_text("no fee is taken")).to_be_visible()
+
+    # Above the minimum? no: errors show in the dialog, next to the field.
+    amount.fill("5")
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog.get_by_text("The minimum payout is 20.00 USD.")).to_be_visible()
+    expect(dialog.get_by_label("Amount (USD)")).to_have_attribute("aria-invalid", "true")
+
+    dialog.get_by_label("Amount (USD)").fill("120")
+    dialog.get_by_role("button", name="Continue").click()
+    confirm = page.get_by_role("dialog", name="Confirm your payout")
+    expect(confirm).to_contain_text(
+        "You are requesting 120.00 USD. Payouts are processed within 3 business days."
+    )
+    assert not Payout.objects.exists()
+    confirm.get_by_role("button", name="Confirm payout").click()
+
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("#payout-flash")).to_contain_text("Payout of 120.00 USD requested")
+    expect(summary.locator('[data-summary="available"]')).to_have_text("130.00 USD")
+    row = page.locator("#payout-history tbody tr").first
+    expect(row).to_contain_text("120.00 USD")
+    expect(row.locator("[data-status]")).to_have_text("Requested")
+    expect(page.get_by_role("button", name="Request payout")).to_be_focused()
+    payout = Payout.objects.get()
+    assert payout.amount == 120 and payout.status == "requested"
+    screenshot(page, "earnings-requested")
+
+    # The operator runs the command in another process (here: the test process).
+    call_command("process_payouts", "--mark-paid", str(payout.pk), "--reference", "R1")
+    toast = page.locator("#toasts [data-toast]")
+    expect(toast).to_contain_text("Your payout of 120.00 USD was paid", timeout=15000)
+    # The open tab follows: the history says Paid, the Paid out card counts it.
+    expect(row.locator("[data-status]")).to_have_text("Paid")
+    expect(summary.locator('[data-summary="paid_out"]')).to_have_text("120.00 USD")
+    expect(summary.locator('[data-summary="available"]')).to_have_text("130.00 USD")
+    assert page.evaluate("window.__marker") == "no-reload"
+
+
+def test_the_dialog_cancels_with_escape_and_goes_back(server_url, page, mentor, learner):
+    _funded(mentor, learner)
+    sign_in(page.context, server_url, mentor)
+    page.goto(f"{server_url}{URL}")
+    page.get_by_role("button", name="Request payout").click()
+    dialog = page.get_by_role("dialog", name="Request payout")
+    dialog.get_by_label("Amount (USD)").fill("60.50")
+    dialog.get_by_role("button", name="Continue").click()
+    confirm = page.get_by_role("dialog", name="Confirm your payout")
+    confirm.get_by_role("button", name="Back").click()
+    expect(
+        page.get_by_role("dialog", name="Request payout").get_by_label("Amount (USD)")
+    ).to_have_value("60.50")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("button", name="Request payout")).to_be_focused()
+    assert not Payout.objects.exists()
+
+
+def test_earnings_tab_fits_a_phone(server_url, browser, mentor, learner):
+    _funded(mentor, learner)
+    Payout.objects.create(mentor=mentor, amount="40.00", status="paid", reference="BANK-1")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    sign_in(context, server_url, mentor)
+    page = context.new_page()
+    page.goto(f"{server_url}{URL}")
+    expect(page.get_by_role("heading", name="Last 12 months")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Net earnings per month"))).to_be_visible()
+    assert no_horizontal_overflow(page)
+    page.get_by_role("button", name="Request payout").click()
+    expect(page.get_by_role("dialog", name="Request payout")).to_be_visible()
+    assert no_horizontal_overflow(page)
+    screenshot(page, "earnings-mobile")
+    context.close()

@@ -1,0 +1,200 @@
+"""UserConsumer: own events only, catch-up after reconnect, heartbeat, live fragments."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.db import transaction
+
+from accounts.tokens import issue_tokens
+from mentorhub.asgi import application
+from notifications import consumers, services
+from tests.notifications.conftest import make_notification
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture(autouse=True)
+def no_catch_up_throttle(monkeypatch):
+    monkeypatch.setattr(consumers, "MIN_CATCH_UP_SECONDS", 0)
+
+
+def headers(cookie: str | None = None, origin: str = "http://localhost"):
+    result = [(b"origin", origin.encode()), (b"host", b"localhost")]
+    if cookie:
+        result.append((b"cookie", cookie.encode()))
+    return result
+
+
+@sync_to_async
+def _cookie(user) -> str:
+    _refresh, access = issue_tokens(user)
+    return f"{settings.JWT_ACCESS_COOKIE}={access}"
+
+
+async def connect(user, last_id: int = 0) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(
+        application, "/ws/notifications/", headers=headers(await _cookie(user))
+    )
+    connected, _ = await comm.connect()
+    assert connected
+    await comm.send_json_to({"type": "hello", "last_id": last_id})
+    return comm
+
+
+async def frames_until(comm, kind: str) -> list[dict]:
+    """Every frame up to and including the first one of type `kind`."""
+    frames = []
+    while True:
+        frame = await comm.receive_json_from(timeout=2)
+        frames.append(frame)
+        if frame["type"] == kind:
+            return frames
+
+
+notify = sync_to_async(lambda *args, **kwargs: _in_transaction(services.notify, *args, **kwargs))
+push_update = sync_to_async(lambda *args, **kw: _in_transaction(services.push_update, *args, **kw))
+create = sync_to_async(make_notification)
+
+
+def _in_transaction(func, *args, **kwargs):
+    with transaction.atomic():
+        return func(*args, **kwargs)
+
+
+async def test_it_receives_its_own_notification_as_a_toast_and_bell_count(mentor):
+    comm = await connect(mentor)
+    assert await frames_until(comm, "ready") == [{"type": "ready", "last_id": 0}]
+    created = await notify(mentor, "booking", "Lea booked “Django”", body="1 of 4", url="/x/")
+    frame = await comm.receive_json_from(timeout=2)
+    assert frame["type"] == "notification"
+    assert frame["id"] == created.pk
+    assert (frame["level"], frame["title"], frame["url"]) == ("info", "Lea booked “Django”", "/x/")
+    html = frame["html"]
+    assert 'id="bell-count" hx-swap-oob="true"' in html
+    assert 'data-count="1"' in html
+    assert 'hx-swap-oob="beforeend:#toasts"' in html
+    assert "Lea booked “Django”" in html
+    assert "#banners" not in html
+    await comm.disconnect()
+
+
+async def test_an_urgent_notification_is_a_banner(mentor):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    await notify(mentor, "session_reminder", "Starts in 5 minutes", url="/live/1/", level="urgent")
+    frame = await comm.receive_json_from(timeout=2)
+    assert frame["level"] == "urgent"
+    assert 'hx-swap-oob="afterbegin:#banners"' in frame["html"]
+    assert 'role="alert"' in frame["html"]
+    assert "#toasts" not in frame["html"]
+    await comm.disconnect()
+
+
+async def test_it_never_receives_another_users_notification(mentor, other_mentor):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    await notify(other_mentor, "booking", "For Bob only")
+    mine = await notify(mentor, "booking", "For Ann")
+    frame = await comm.receive_json_from(timeout=2)
+    assert frame["id"] == mine.pk  # Bob's never arrived first, nor at all
+    assert await comm.receive_nothing(timeout=0.3)
+    await comm.disconnect()
+
+
+async def test_hello_replays_exactly_the_missed_rows_in_order(mentor, other_mentor):
+    seen = await create(mentor, "seen before")
+    missed = [await create(mentor, f"missed {i}") for i in range(3)]
+    await create(other_mentor, "not mine")
+    comm = await connect(mentor, last_id=seen.pk)
+    frames = await frames_until(comm, "ready")
+    assert [f["id"] for f in frames[:-1]] == [n.pk for n in missed]
+    assert [f["title"] for f in frames[:-1]] == ["missed 0", "missed 1", "missed 2"]
+    assert frames[-1] == {"type": "ready", "last_id": missed[-1].pk}
+    # The catch-up is not repeated by the next heartbeat: no duplicates.
+    await comm.send_json_to({"type": "ping", "last_id": seen.pk})
+    assert await frames_until(comm, "pong") == [{"type": "pong", "last_id": missed[-1].pk}]
+    await comm.disconnect()
+
+
+async def test_a_push_for_a_row_already_replayed_is_not_sent_twice(mentor):
+    comm = WebsocketCommunicator(
+        application, "/ws/notifications/", headers=headers(await _cookie(mentor))
+    )
+    await comm.connect()
+    # Stored and pushed before the client said hello: the push is dropped and
+    # the hello catch-up delivers the row, once.
+    created = await notify(mentor, "system", "early")
+    await comm.send_json_to({"type": "hello", "last_id": 0})
+    frames = await frames_until(comm, "ready")
+    assert [f.get("id") for f in frames] == [created.pk, None]
+    # A late duplicate push (e.g. a second process) is ignored too.
+    from channels.layers import get_channel_layer
+
+    await get_channel_layer().group_send(
+        services.user_group(mentor.pk), {"type": "notification.created", "id": created.pk}
+    )
+    assert await comm.receive_nothing(timeout=0.3)
+    await comm.disconnect()
+
+
+async def test_the_heartbeat_delivers_rows_stored_by_other_processes(mentor):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    # Stored without a push, as another server process with its own in-memory
+    # channel layer would have done.
+    stored = await create(mentor, "from the operator")
+    assert await comm.receive_nothing(timeout=0.2)
+    await comm.send_json_to({"type": "ping", "last_id": 0})
+    frames = await frames_until(comm, "pong")
+    assert [f.get("id") for f in frames] == [stored.pk, None]
+    assert frames[-1]["last_id"] == stored.pk
+    await comm.disconnect()
+
+
+async def test_live_updates_are_rendered_from_their_template(mentor):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    await push_update(mentor.pk, "bell", count=7)
+    frame = await comm.receive_json_from(timeout=2)
+    assert frame["type"] == "update"
+    assert frame["kind"] == "bell"
+    assert 'id="bell-count" hx-swap-oob="true"' in frame["html"]
+    assert ">7<" in frame["html"]
+    await comm.disconnect()
+
+
+async def test_unknown_or_unsafe_live_kinds_are_dropped(mentor):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    await push_update(mentor.pk, "no_such_fragment", count=1)
+    await push_update(mentor.pk, "../../base", count=1)
+    assert await comm.receive_nothing(timeout=0.3)
+    # The socket is still fine.
+    await comm.send_json_to({"type": "ping", "last_id": 0})
+    assert (await comm.receive_json_from(timeout=2))["type"] == "pong"
+    await comm.disconnect()
+
+
+async def test_garbage_frames_are_ignored(mentor):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    await comm.send_to(text_data="not json")
+    await comm.send_json_to(["a", "list"])
+    await comm.send_json_to({"type": "ping", "last_id": "DROP TABLE"})
+    assert (await comm.receive_json_from(timeout=2))["type"] == "pong"
+    await comm.disconnect()
+
+
+async def test_a_ping_flood_costs_at_most_one_catch_up_a_second(mentor, monkeypatch):
+    monkeypatch.setattr(consumers, "MIN_CATCH_UP_SECONDS", 60)
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    await create(mentor, "stored elsewhere")
+    for _ in range(5):
+        await comm.send_json_to({"type": "ping", "last_id": 0})
+    frames = [await comm.receive_json_from(timeout=2) for _ in range(5)]
+    assert {f["type"] for f in frames} == {"pong"}  # no queries, just pongs
+    await comm.send_to(text_data='{"type": "ping", "last_id": 0, "pad": "' + "x" * 5000 + '"}')
+    assert await comm.receive_nothing(timeout=0.3)  # oversized frames are ignored
+    await comm.disconnect()

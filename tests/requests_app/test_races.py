@@ -1,0 +1,105 @@
+"""Two tabs press Accept at the same moment: exactly one session, one booking."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from mentorhub.errors import ConflictError
+from requests_app import services
+from requests_app.models import SessionRequest
+from sessions_app.models import Booking, Session
+
+from .conftest import make_request
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_at_once(n: int, func) -> list:
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results[i] = func(i)
+        except Exception as exc:  # collected and asserted below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_accepting_the_same_request_twice_at_once_creates_exactly_one_session(learner, mentor):
+    r = make_request(learner, mentor)
+    times = r.preferred_datetimes
+
+    def accept(i):
+        fresh = SessionRequest.objects.select_related("learner").get(pk=r.pk)
+        return services.accept_request(mentor, fresh, times[i % len(times)])
+
+    results = run_at_once(4, accept)
+
+    winners = [x for x in results if isinstance(x, SessionRequest)]
+    losers = [x for x in results if isinstance(x, ConflictError)]
+    assert len(winners) == 1, results
+    assert len(losers) == 3, results
+    assert all("already answered" in e.message for e in losers)
+    assert Session.objects.count() == 1
+    assert Booking.objects.count() == 1
+    r.refresh_from_db()
+    assert r.status == "accepted"
+    assert r.session == Session.objects.get()
+    assert r.scheduled_at == Session.objects.get().starts_at
+
+
+def test_accept_and_withdraw_at_once_leave_one_consistent_outcome(learner, mentor):
+    r = make_request(learner, mentor)
+
+    def act(i):
+        fresh = SessionRequest.objects.select_related("learner").get(pk=r.pk)
+        if i == 0:
+            return services.accept_request(mentor, fresh, r.preferred_datetimes[0])
+        return services.withdraw_request(learner, fresh)
+
+    results = run_at_once(2, act)
+    assert sum(isinstance(x, SessionRequest) for x in results) == 1, results
+    r.refresh_from_db()
+    if r.status == "accepted":
+        assert Session.objects.count() == 1
+    else:
+        assert r.status == "withdrawn"
+        assert not Session.objects.exists()
+        assert not Booking.objects.exists()
+
+
+def test_the_pending_limit_holds_when_requests_are_sent_at_once(learner, mentor):
+    from .conftest import future
+
+    def send(i):
+        return services.create_request(
+            learner, mentor, topic=f"Topic {i}", preferred_times=[future(24 + i)]
+        )
+
+    run_at_once(5, send)
+    assert SessionRequest.objects.filter(learner=learner, status="pending").count() == 3
+
+
+def test_the_expiry_job_running_twice_at_once_tells_the_learner_once(learner, mentor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Notification
+
+    for _ in range(3):
+        make_request(learner, mentor, times=[timezone.now() - timedelta(minutes=5)])
+    results = run_at_once(2, lambda i: services.expire_requests())
+    assert sum(results) == 3, results
+    assert Notification.objects.filter(user=learner).count() == 3

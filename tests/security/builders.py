@@ -1,0 +1,168 @@
+"""One small world of objects that every route of the access matrix can point at.
+
+`owner` is the mentor who owns the objects, `learner` is booked on the owner's
+scheduled session and sent the owner a request; `other` is another mentor with
+nothing to do with them; `staff` is a staff superuser (learner role).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from earnings.models import LedgerEntry, Payout
+from notifications.models import Notification
+from requests_app.models import SessionRequest
+from sessions_app.models import Booking, Review, Session
+from tests.conftest import bearer, jwt_client, make_user
+
+PERSONAS = ("anon", "learner", "owner", "other", "staff")
+
+
+@dataclass
+class World:
+    owner: User
+    other: User
+    learner: User
+    other_learner: User
+    staff: User
+    draft: Session
+    scheduled: Session
+    live: Session
+    past: Session
+    other_session: Session
+    booking: Booking
+    review: Review
+    request: SessionRequest
+    declined_request: SessionRequest
+    payout: Payout
+    notification: Notification
+    learner_notification: Notification
+
+    def user(self, persona: str) -> User | None:
+        return None if persona == "anon" else getattr(self, persona)
+
+    def page_client(self, persona: str, *, enforce_csrf: bool = False) -> Client:
+        return jwt_client(self.user(persona), enforce_csrf=enforce_csrf)
+
+    def api_client(self, persona: str):
+        from rest_framework.test import APIClient
+
+        user = self.user(persona)
+        return APIClient() if user is None else bearer(user)
+
+
+def _session(mentor: User, status: str, starts_in: timedelta, **extra) -> Session:
+    return Session.objects.create(
+        mentor=mentor,
+        title=extra.pop("title", f"{status} session"),
+        description="<p>About it</p>",
+        topic="Python",
+        starts_at=timezone.now() + starts_in,
+        duration_minutes=60,
+        capacity=3,
+        price=Decimal("40.00"),
+        status=status,
+        **extra,
+    )
+
+
+def build_world() -> World:
+    owner = make_user("mx_owner", User.Role.MENTOR, first_name="Olivia")
+    other = make_user("mx_other", User.Role.MENTOR, first_name="Otto")
+    learner = make_user("mx_learner", User.Role.LEARNER, first_name="Lina")
+    other_learner = make_user("mx_learner2", User.Role.LEARNER, first_name="Lars")
+    staff = make_user("mx_staff", User.Role.LEARNER, is_staff=True, is_superuser=True)
+
+    draft = _session(owner, Session.Status.DRAFT, timedelta(days=3))
+    scheduled = _session(owner, Session.Status.SCHEDULED, timedelta(days=2), booked_count=1)
+    live = _session(
+        owner,
+        Session.Status.LIVE,
+        -timedelta(minutes=5),
+        booked_count=1,
+        started_at=timezone.now(),
+    )
+    past = _session(
+        owner,
+        Session.Status.COMPLETED,
+        -timedelta(days=2),
+        booked_count=1,
+        ended_at=timezone.now() - timedelta(days=2),
+    )
+    other_session = _session(other, Session.Status.SCHEDULED, timedelta(days=4))
+    booking = Booking.objects.create(session=scheduled, learner=learner, amount_paid=40)
+    Booking.objects.create(session=live, learner=learner, amount_paid=40)
+    past_booking = Booking.objects.create(
+        session=past, learner=learner, amount_paid=40, status=Booking.Status.ATTENDED
+    )
+    review = Review.objects.create(session=past, learner=learner, mentor=owner, rating=5)
+    now = timezone.now()
+    LedgerEntry.objects.create(
+        mentor=owner,
+        session=past,
+        booking=past_booking,
+        gross=Decimal("40.00"),
+        fee=Decimal("4.00"),
+        net=Decimal("36.00"),
+        created_at=now - timedelta(days=2),
+        available_at=now - timedelta(days=1),
+    )
+    times = [(now + timedelta(days=d)).isoformat() for d in (3, 4)]
+    request = SessionRequest.objects.create(
+        learner=learner,
+        mentor=owner,
+        topic="Django help",
+        message="Please",
+        preferred_times=times,
+        last_preferred_at=now + timedelta(days=4),
+    )
+    declined_request = SessionRequest.objects.create(
+        learner=learner,
+        mentor=owner,
+        topic="Old topic",
+        preferred_times=times,
+        status=SessionRequest.Status.DECLINED,
+        decline_reason="Busy",
+    )
+    payout = Payout.objects.create(mentor=owner, amount=Decimal("20.00"))
+    notification = Notification.objects.create(
+        user=owner, kind="booking", title="Lina booked", url="/mentor/dashboard/sessions/"
+    )
+    learner_notification = Notification.objects.create(
+        user=learner, kind="booking", title="You booked", url="/sessions/"
+    )
+    return World(
+        owner=owner,
+        other=other,
+        learner=learner,
+        other_learner=other_learner,
+        staff=staff,
+        draft=draft,
+        scheduled=scheduled,
+        live=live,
+        past=past,
+        other_session=other_session,
+        booking=booking,
+        review=review,
+        request=request,
+        declined_request=declined_request,
+        payout=payout,
+        notification=notification,
+        learner_notification=learner_notification,
+    )
+
+
+def access_cookie_header(user: User | None) -> bytes:
+    from accounts.tokens import issue_tokens
+
+    if user is None:
+        return b""
+    _refresh, access = issue_tokens(user)
+    return f"{settings.JWT_ACCESS_COOKIE}={access}".encode()

@@ -1,0 +1,67 @@
+"""The mentor's open dashboards get the participant count over /ws/notifications/."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from accounts.tokens import issue_tokens
+from mentorhub.asgi import application
+from sessions_app import services
+from tests.sessions_app.conftest import make_session
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@sync_to_async
+def _cookie(user) -> str:
+    _refresh, access = issue_tokens(user)
+    return f"{settings.JWT_ACCESS_COOKIE}={access}"
+
+
+async def _connect(user) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(
+        application,
+        "/ws/notifications/",
+        headers=[
+            (b"origin", b"http://localhost"),
+            (b"host", b"localhost"),
+            (b"cookie", (await _cookie(user)).encode()),
+        ],
+    )
+    connected, _ = await comm.connect()
+    assert connected
+    await comm.send_json_to({"type": "hello", "last_id": 0})
+    return comm
+
+
+async def _participant_updates(comm, want: int) -> list[str]:
+    found = []
+    while len(found) < want:
+        frame = await comm.receive_json_from(timeout=3)
+        if frame.get("type") == "update" and frame.get("kind") == "participants":
+            found.append(frame["html"])
+    return found
+
+
+async def test_booking_and_cancelling_push_the_count_to_the_mentor(mentor, learner):
+    session = await sync_to_async(make_session)(mentor, capacity=3)
+    comm = await _connect(mentor)
+    booking = await sync_to_async(services.book_session)(learner, session)
+    [html] = await _participant_updates(comm, 1)
+    assert f'<span id="participants-{session.pk}" hx-swap-oob="true">1 / 3</span>' in html
+    await sync_to_async(services.cancel_booking)(learner, booking)
+    [html] = await _participant_updates(comm, 1)
+    assert f'id="participants-{session.pk}"' in html and ">0 / 3<" in html
+    await comm.disconnect()
+
+
+async def test_a_learner_never_gets_the_mentors_counts(mentor, learner):
+    session = await sync_to_async(make_session)(mentor, capacity=3)
+    comm = await _connect(learner)
+    await sync_to_async(services.book_session)(learner, session)
+    frames = []
+    while not await comm.receive_nothing(timeout=1):
+        frames.append(await comm.receive_json_from())
+    assert not [f for f in frames if f.get("kind") == "participants"]
+    await comm.disconnect()

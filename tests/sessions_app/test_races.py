@@ -1,0 +1,94 @@
+"""Races against the on-disk test database: real threads, real transactions."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from mentorhub.errors import ConflictError
+from notifications.models import Notification
+from sessions_app import services
+from sessions_app.models import Booking, Session
+from tests.conftest import make_user
+from tests.sessions_app.conftest import make_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(funcs):
+    """Start the callables at the same moment; collect results or errors."""
+    barrier = threading.Barrier(len(funcs))
+    results = [None] * len(funcs)
+
+    def worker(index, func):
+        try:
+            barrier.wait()
+            results[index] = func()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(funcs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_two_learners_racing_for_the_last_seat_get_exactly_one_booking():
+    mentor = make_user("race_mentor", "mentor")
+    first, second = make_user("race_l1"), make_user("race_l2")
+    for attempt in range(5):
+        session = make_session(
+            mentor,
+            title=f"Race {attempt}",
+            capacity=1,
+            starts_at=timezone.now() + timedelta(days=1 + attempt),
+        )
+        results = run_together(
+            [
+                lambda s=session: services.book_session(first, Session.objects.get(pk=s.pk)),
+                lambda s=session: services.book_session(second, Session.objects.get(pk=s.pk)),
+            ]
+        )
+        wins = [r for r in results if isinstance(r, Booking)]
+        losses = [r for r in results if isinstance(r, ConflictError)]
+        assert len(wins) == 1 and len(losses) == 1, results
+        assert "full" in losses[0].message
+        session.refresh_from_db()
+        assert session.booked_count == 1
+        assert Booking.objects.filter(session=session, status="booked").count() == 1
+
+
+def test_one_learner_double_clicking_gets_one_booking():
+    mentor = make_user("race_mentor2", "mentor")
+    learner = make_user("race_l3")
+    session = make_session(mentor, capacity=3)
+    results = run_together(
+        [lambda: services.book_session(learner, Session.objects.get(pk=session.pk))] * 2
+    )
+    assert sum(isinstance(r, Booking) for r in results) == 1, results
+    session.refresh_from_db()
+    assert session.booked_count == 1
+
+
+def test_publishing_twice_at_once_publishes_once():
+    mentor = make_user("race_mentor3", "mentor")
+    session = make_session(mentor, status=Session.Status.DRAFT)
+    results = run_together(
+        [lambda: services.publish_session(mentor, Session.objects.get(pk=session.pk))] * 2
+    )
+    assert sum(isinstance(r, Session) for r in results) == 1, results
+    assert sum(isinstance(r, ConflictError) for r in results) == 1
+
+
+def test_reminder_jobs_in_parallel_send_once():
+    mentor = make_user("race_mentor4", "mentor")
+    make_session(mentor, starts_at=timezone.now() + timedelta(minutes=4))
+    results = run_together([services.send_session_reminders] * 3)
+    assert sorted(results) == [0, 0, 1], results
+    assert Notification.objects.filter(user=mentor, kind="session_reminder").count() == 1
