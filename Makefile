@@ -52,6 +52,7 @@ run-https: css seed
 # then everything again on PostgreSQL + Redis when they are reachable.
 test: css
 	scripts/ensure-chromium
+	scripts/ensure-quality-tools
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m "not e2e" -q
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
@@ -61,6 +62,8 @@ test-fast: venv
 	$(PY) -m pytest -m "not e2e" -q -x
 
 test-e2e: css
+	scripts/ensure-chromium
+	scripts/ensure-quality-tools
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
 
 # Benchmarks: real Daphne (and Uvicorn) on generated data; writes docs/benchmarks.md.
@@ -82,3 +85,11 @@ fmt: venv
 
 clean:
 	rm -rf .test-db.sqlite3* staticfiles .pytest_cache
+
+# Lighthouse (mobile) on the login page and dashboard tabs → docs/quality.md (not in CI).
+audit: css
+	$(PY) scripts/audit.py
+
+# A long schemathesis run (every phase, a time budget) against a real server.
+fuzz: venv
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} FUZZ_MAX_TIME=$${FUZZ_MAX_TIME:-300} $(PY) -m pytest -q -p no:logging tests/security/test_api_fuzz.py

@@ -1,11 +1,13 @@
 """The /api/profile/ payload; validation shared with the Profile tab form."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import profile_services as svc
 from .images import PictureError, process_picture
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class TagListField(serializers.Field):
     """A JSON list of strings (or, from multipart, comma-separated text)."""
 

@@ -134,7 +134,7 @@ class SignalingConsumer(AsyncWebsocketConsumer):
             await self._error("malformed", "Messages must be JSON objects.")
             return
         kind = message.get("type") if isinstance(message, dict) else None
-        if kind not in ALLOWED:
+        if not isinstance(kind, str) or kind not in ALLOWED:
             await self._error("unknown_type", "Unknown message type.")
             return
         await getattr(self, f"_on_{kind}")(message)

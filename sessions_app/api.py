@@ -82,10 +82,11 @@ class SessionViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a scheduled session; booked learners are told and their seats released."""
+        session = self.get_object()  # someone else's session: 404 before any 400
         data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.cancel_session(
-            request.user, self.get_object(), data.validated_data.get("reason", "")
+            request.user, session, data.validated_data.get("reason", "")
         )
         return Response(SessionSerializer(session).data)
 

@@ -91,13 +91,21 @@
     document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
   });
 
-  // After a tab swap, move focus to the new panel for screen readers.
-  document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.target && event.detail.target.id === "tab-panel") {
-      const active = document.querySelector('#dashboard-tabs [aria-selected="true"]');
-      if (active && document.activeElement && document.activeElement.getAttribute("role") !== "tab") {
-        active.focus({ preventScroll: true });
-      }
-    }
+  // A tab swap replaces the tab list (out of band), which drops the focus on
+  // <body>: put it back on the selected tab. Several swaps may settle (the
+  // panel, then anything it loads), so keep doing it briefly after a tab change.
+  let tabChangedAt = 0;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const elt = event.detail.elt;
+    if (elt && elt.getAttribute && elt.getAttribute("role") === "tab") tabChangedAt = Date.now();
   });
+  function refocusSelectedTab() {
+    if (Date.now() - tabChangedAt > 3000) return;
+    const current = document.activeElement;
+    if (current && current !== document.body && document.body.contains(current)) return;
+    const active = document.querySelector('#dashboard-tabs [aria-selected="true"]');
+    if (active) active.focus({ preventScroll: true });
+  }
+  document.addEventListener("htmx:afterSettle", refocusSelectedTab);
+  document.addEventListener("htmx:oobAfterSwap", refocusSelectedTab);
 })();

@@ -76,17 +76,13 @@ def start_server(
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = open(ROOT / f".e2e-server-{port}.log", "w")  # noqa: SIM115
+    if tls:
+        cert, key = tls
+        listen = ["-e", f"ssl:{port}:privateKey={key}:certKey={cert}:interface=127.0.0.1"]
+    else:
+        listen = ["-b", "127.0.0.1", "-p", str(port)]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "mentorhub.asgi:application",
-        ],
+        [sys.executable, "-m", "daphne", *listen, "mentorhub.asgi:application"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import Resolver404, resolve
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.security.browser import axe_violations, describe, new_context, open_page
@@ -48,12 +49,19 @@ def test_page_has_no_serious_accessibility_violations(
 TABS = ["My Sessions", "Requests", "Earnings", "Analytics", "Profile", "Notifications"]
 
 
+FOCUSED_TAB = (
+    "name => { const el = document.activeElement;"
+    " return !!el && el.getAttribute('role') === 'tab' && el.textContent.trim().startsWith(name); }"
+)
+
+
 def _tab_focused(tab, name: str) -> bool:
-    return tab.evaluate(
-        "name => { const el = document.activeElement;"
-        " return !!el && el.getAttribute('role') === 'tab' && el.textContent.trim().startsWith(name); }",
-        name,
-    )
+    """The tab named `name` has focus (waits for the swap to settle: focus returns after it)."""
+    try:
+        tab.wait_for_function(FOCUSED_TAB, arg=name, timeout=5000)
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def test_a_mentor_works_the_dashboard_with_the_keyboard_only(server_url, browser):
@@ -80,7 +88,9 @@ def test_a_mentor_works_the_dashboard_with_the_keyboard_only(server_url, browser
         expect(tab.get_by_role("tab", name=re.compile(f"^{name}"))).to_have_attribute(
             "aria-selected", "true"
         )
-        assert _tab_focused(tab, name)
+        assert _tab_focused(tab, name), tab.evaluate(
+            "document.activeElement.outerHTML.slice(0, 300)"
+        )
     tab.keyboard.press("Home")
     expect(tab.get_by_role("tab", name=re.compile("^My Sessions"))).to_have_attribute(
         "aria-selected", "true"

@@ -34,6 +34,7 @@ class Visit:
     path: str
     dialog: str = ""  # loaded into #dialog-slot on top of `path`
     fragment: str = ""  # also loaded into #tab-panel with htmx (HX-Request)
+    popup: tuple[str, str] | None = None  # (button to click, element it shows)
 
 
 def _routes_exist(visit: Visit) -> str | None:
@@ -69,8 +70,14 @@ def sessions_sink(world: World) -> list[Visit]:
         )
         Booking.objects.create(session=session, learner=world.learner, amount_paid=10)
         visits += [
-            Visit(world.owner, f"{DASH}/sessions/scheduled/", dialog=f"{DASH}/sessions/{session.pk}/"),
-            Visit(world.owner, f"{DASH}/sessions/scheduled/", dialog=f"{DASH}/sessions/{session.pk}/edit/"),
+            Visit(
+                world.owner, f"{DASH}/sessions/scheduled/", dialog=f"{DASH}/sessions/{session.pk}/"
+            ),
+            Visit(
+                world.owner,
+                f"{DASH}/sessions/scheduled/",
+                dialog=f"{DASH}/sessions/{session.pk}/edit/",
+            ),
             Visit(world.learner, f"/sessions/{session.pk}/"),
         ]
         Session.objects.create(
@@ -116,7 +123,9 @@ def requests_sink(world: World) -> list[Visit]:
         )
         visits += [
             Visit(world.owner, f"{DASH}/requests/", dialog=f"{DASH}/requests/{pending.pk}/accept/"),
-            Visit(world.owner, f"{DASH}/requests/", dialog=f"{DASH}/requests/{pending.pk}/decline/"),
+            Visit(
+                world.owner, f"{DASH}/requests/", dialog=f"{DASH}/requests/{pending.pk}/decline/"
+            ),
         ]
     visits += [
         Visit(world.owner, f"{DASH}/requests/", fragment=f"{DASH}/requests/"),
@@ -187,7 +196,7 @@ def notifications_sink(world: World) -> list[Visit]:
             )
     return [
         Visit(world.owner, f"{DASH}/notifications/", fragment=f"{DASH}/notifications/"),
-        Visit(world.owner, f"{DASH}/sessions/", dialog="/notifications/menu/"),
+        Visit(world.owner, f"{DASH}/sessions/", popup=("#bell-button", "#bell-menu li")),
         Visit(world.learner, "/notifications/"),
     ]
 
@@ -248,6 +257,10 @@ def check_visit(context, server_url: str, visit: Visit) -> list[str]:
         if visit.dialog:
             _open_in_slot(tab, visit.dialog, "#dialog-slot")
             expect(tab.locator("dialog[open]")).to_be_visible()
+        if visit.popup:
+            button, shown = visit.popup
+            tab.locator(button).click()
+            expect(tab.locator(shown).first).to_be_visible()
         # Let anything injected run: a load trigger, an autofocus, a hover.
         tab.mouse.move(200, 300)
         tab.wait_for_timeout(150)
@@ -280,7 +293,9 @@ def test_payloads_are_inert_wherever_the_field_is_shown(server_url, xss_context,
         if problems:
             where = visit.path + (f" + {visit.dialog}" if visit.dialog else "")
             where += f" + fragment {visit.fragment}" if visit.fragment else ""
-            failures.append(f"{where} as {visit.user.username}:\n    " + "\n    ".join(problems[:6]))
+            failures.append(
+                f"{where} as {visit.user.username}:\n    " + "\n    ".join(problems[:6])
+            )
     if len(skipped) == len({v.path for v in visits} | {v.dialog for v in visits if v.dialog}):
         pytest.skip(f"no page of this sink exists yet: {sorted(skipped)}")
     assert not failures, f"{sink}: injected markup survived or ran:\n" + "\n".join(failures)
@@ -297,8 +312,12 @@ def test_a_live_pushed_notification_is_escaped_too(server_url, xss_context):
     tab.wait_for_timeout(500)  # the socket says hello first
     for payload in PAYLOADS[:8]:
         Notification.objects.create(
-            user=world.owner, kind="new_request", title=f"LIVE {payload}"[:200], body=payload,
-            url="/", level=Notification.Level.URGENT if "svg" in payload else Notification.Level.INFO,
+            user=world.owner,
+            kind="new_request",
+            title=f"LIVE {payload}"[:200],
+            body=payload,
+            url="/",
+            level=Notification.Level.URGENT if "svg" in payload else Notification.Level.INFO,
         )
     # The heartbeat catch-up (2 s in e2e) delivers them; the bell count shows it.
     expect(tab.locator("body")).to_contain_text("LIVE", timeout=15_000)

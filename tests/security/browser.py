@@ -45,9 +45,7 @@ def open_page(browser, server_url: str, world, page: Page, *, width=1280, height
 
 
 def open_dialog(tab, url: str) -> None:
-    tab.evaluate(
-        "url => htmx.ajax('GET', url, {target: '#dialog-slot', swap: 'innerHTML'})", url
-    )
+    tab.evaluate("url => htmx.ajax('GET', url, {target: '#dialog-slot', swap: 'innerHTML'})", url)
     expect(tab.locator("dialog[open]")).to_be_visible()
 
 

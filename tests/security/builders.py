@@ -1,7 +1,8 @@
 """One small world of objects that every route of the access matrix can point at.
 
 `owner` is the mentor who owns the objects, `learner` is booked on the owner's
-scheduled session and sent the owner a request; `other` is another mentor with
+scheduled and live sessions, attended (and reviewed) `past`, attended `unreviewed`
+without a review yet, and sent the owner a (pending) request; `other` is another mentor with
 nothing to do with them; `staff` is a staff superuser (learner role).
 """
 
@@ -36,6 +37,7 @@ class World:
     scheduled: Session
     live: Session
     past: Session
+    unreviewed: Session
     other_session: Session
     booking: Booking
     review: Review
@@ -96,11 +98,22 @@ def build_world() -> World:
         booked_count=1,
         ended_at=timezone.now() - timedelta(days=2),
     )
+    unreviewed = _session(
+        owner,
+        Session.Status.COMPLETED,
+        -timedelta(days=1),
+        title="unreviewed session",
+        booked_count=1,
+        ended_at=timezone.now() - timedelta(days=1),
+    )
     other_session = _session(other, Session.Status.SCHEDULED, timedelta(days=4))
     booking = Booking.objects.create(session=scheduled, learner=learner, amount_paid=40)
     Booking.objects.create(session=live, learner=learner, amount_paid=40)
     past_booking = Booking.objects.create(
         session=past, learner=learner, amount_paid=40, status=Booking.Status.ATTENDED
+    )
+    Booking.objects.create(
+        session=unreviewed, learner=learner, amount_paid=40, status=Booking.Status.ATTENDED
     )
     review = Review.objects.create(session=past, learner=learner, mentor=owner, rating=5)
     now = timezone.now()
@@ -148,6 +161,7 @@ def build_world() -> World:
         scheduled=scheduled,
         live=live,
         past=past,
+        unreviewed=unreviewed,
         other_session=other_session,
         booking=booking,
         review=review,

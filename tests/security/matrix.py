@@ -2,20 +2,27 @@
 
 Keys are routes as Django enumerates them (`str(pattern)` joined along the
 include chain, e.g. "mentor/dashboard/sessions/<int:pk>/edit/" or
-"api/^sessions/(?P<pk>[^/.]+)/$" for DRF routers). A route without an entry
+"api/^notifications/(?P<pk>[0-9]+)/read/$" for DRF routers). A route without an entry
 fails tests/security/test_access_matrix.py: add it here.
 
 Expected answers: an HTTP status, LOGIN (302 to /login/?next=…), or a tuple
-of acceptable statuses. `url` is formatted with the World of builders.py
-("{draft.pk}"). Pages are requested with the JWT cookies (like a browser),
+of acceptable statuses. `url` and the string values of `data` are formatted
+with the World of builders.py ("{draft.pk}"). Pages are requested with the JWT cookies (like a browser),
 `api` routes with a Bearer token.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 LOGIN = "login"
+EVERYONE = ("anon", "learner", "owner", "other", "staff")
+
+# Times a few days ahead (valid request / accept times while the suite runs).
+_SOON = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
+SOON_ISO = _SOON.isoformat()
+SOON_LOCAL = _SOON.strftime("%Y-%m-%dT%H:%M")  # a datetime-local input (learner in UTC)
 
 # Presets ----------------------------------------------------------------------------
 PUBLIC = {"anon": 200, "learner": 200, "owner": 200, "other": 200, "staff": 200}
@@ -48,6 +55,18 @@ class Route:
     def unsafe(self) -> bool:
         return self.method not in ("GET", "HEAD", "OPTIONS")
 
+    def payload(self, world) -> dict:
+        """`data` with "{owner.pk}"-style placeholders filled in from the World."""
+
+        def fill(value):
+            if isinstance(value, str):
+                return value.format(**vars(world))
+            if isinstance(value, list):
+                return [fill(item) for item in value]
+            return value
+
+        return {key: fill(value) for key, value in self.data.items()}
+
 
 ADMIN_PREFIX = "admin/"
 # Django admin: one entry for the whole prefix (its own session login for staff).
@@ -76,7 +95,54 @@ MATRIX: dict[str, Route | list[Route]] = {
             method="POST",
         ),
     ],
-    "mentor/dashboard/profile/": Route("/mentor/dashboard/profile/", MENTOR),
+    "mentor/dashboard/profile/": [
+        Route("/mentor/dashboard/profile/", MENTOR),
+        Route(
+            "/mentor/dashboard/profile/",
+            _with(MENTOR, owner=422, other=422),
+            method="POST",
+            data={"display_name": "Olivia", "timezone": "Mars/Olympus_Mons"},
+        ),
+    ],
+    "mentor/dashboard/profile/preview/": [
+        Route("/mentor/dashboard/profile/preview/", _with(MENTOR, owner=405, other=405)),
+        Route(
+            "/mentor/dashboard/profile/preview/",
+            MENTOR,
+            method="POST",
+            data={"headline": "Preview only"},
+        ),
+    ],
+    "mentor/dashboard/profile/picture/remove/": Route(
+        "/mentor/dashboard/profile/picture/remove/",
+        _with(MENTOR, owner=302, other=302),
+        method="POST",
+    ),
+    "api/profile/": [
+        Route("/api/profile/", API_MENTOR, api=True),
+        Route(
+            "/api/profile/",
+            API_MENTOR,
+            method="PATCH",
+            api=True,
+            data={"headline": "Django and testing"},
+        ),
+        Route(
+            "/api/profile/",
+            _with(API_MENTOR, owner=400, other=400),
+            method="PATCH",
+            api=True,
+            data={"timezone": "Mars/Olympus_Mons"},
+        ),
+    ],
+    # Public mentor pages: anyone signed in; a non-mentor id is "not found".
+    "mentors/": Route("/mentors/", SIGNED_IN),
+    "mentors/<int:pk>/": [
+        Route("/mentors/{owner.pk}/", SIGNED_IN),
+        Route(
+            "/mentors/{learner.pk}/", _with(SIGNED_IN, learner=404, owner=404, other=404, staff=404)
+        ),
+    ],
     "media/<path:path>": Route(
         "/media/nothing-here.png",
         {"anon": 404, "learner": 404, "owner": 404, "other": 404, "staff": 404},
@@ -107,8 +173,13 @@ MATRIX: dict[str, Route | list[Route]] = {
     "notifications/menu/": Route("/notifications/menu/", SIGNED_IN),
     "notifications/read-all/": Route(
         "/notifications/read-all/",
-        _with(SIGNED_IN, learner=(200, 204, 302), owner=(200, 204, 302), other=(200, 204, 302),
-              staff=(200, 204, 302)),
+        _with(
+            SIGNED_IN,
+            learner=(200, 204, 302),
+            owner=(200, 204, 302),
+            other=(200, 204, 302),
+            staff=(200, 204, 302),
+        ),
         method="POST",
     ),
     "notifications/<int:pk>/open/": Route(
@@ -135,13 +206,13 @@ MATRIX: dict[str, Route | list[Route]] = {
     "api/^notifications/read-all/$": Route(
         "/api/notifications/read-all/", API_ANY, method="POST", api=True
     ),
-    "api/^notifications/(?P<pk>[^/.]+)/read/$": Route(
+    "api/^notifications/(?P<pk>[0-9]+)/read/$": Route(
         "/api/notifications/{notification.pk}/read/",
         {"anon": 401, "learner": 404, "owner": 200, "other": 404, "staff": 404},
         method="POST",
         api=True,
     ),
-    "api/^notifications/(?P<pk>[^/.]+)/unread/$": Route(
+    "api/^notifications/(?P<pk>[0-9]+)/unread/$": Route(
         "/api/notifications/{notification.pk}/unread/",
         {"anon": 401, "learner": 404, "owner": 200, "other": 404, "staff": 404},
         method="POST",
@@ -219,7 +290,7 @@ MATRIX: dict[str, Route | list[Route]] = {
             data={"title": ""},
         ),
     ],
-    "api/^sessions/(?P<pk>[^/.]+)/$": [
+    r"api/^sessions/(?P<pk>\d+)/$": [
         Route("/api/sessions/{draft.pk}/", API_MENTOR_OBJ, api=True),
         Route(
             "/api/sessions/{draft.pk}/",
@@ -232,9 +303,31 @@ MATRIX: dict[str, Route | list[Route]] = {
             "/api/sessions/{draft.pk}/", _with(API_MENTOR_OBJ, owner=204), method="DELETE", api=True
         ),
     ],
-    "api/^sessions/(?P<pk>[^/.]+)/publish/$": Route(
+    r"api/^sessions/(?P<pk>\d+)/publish/$": Route(
         "/api/sessions/{draft.pk}/publish/", API_MENTOR_OBJ, method="POST", api=True
     ),
+    r"api/^sessions/(?P<pk>\d+)/cancel/$": [
+        Route(
+            "/api/sessions/{scheduled.pk}/cancel/",
+            API_MENTOR_OBJ,
+            method="POST",
+            api=True,
+            data={"reason": "Ill"},
+        ),
+        Route(
+            "/api/sessions/{scheduled.pk}/cancel/",
+            _with(API_MENTOR_OBJ, owner=400),
+            method="POST",
+            api=True,
+            data={"reason": "x" * 501},
+        ),
+        Route(  # a draft isn't published: delete it instead
+            "/api/sessions/{draft.pk}/cancel/",
+            _with(API_MENTOR_OBJ, owner=409),
+            method="POST",
+            api=True,
+        ),
+    ],
     # --- catalogue (learner) ----------------------------------------------------------------
     "sessions/": Route("/sessions/", SIGNED_IN),
     "sessions/<int:pk>/": [
@@ -277,12 +370,273 @@ MATRIX: dict[str, Route | list[Route]] = {
         method="POST",
         api=True,
     ),
-    # --- requests --------------------------------------------------------------------------
+    # --- reviews (learner) ------------------------------------------------------------------
+    "sessions/<int:pk>/review/": [
+        # The learner attended `unreviewed`; staff (a learner) has no booking on it → 404.
+        Route("/sessions/{unreviewed.pk}/review/", _with(LEARNER, staff=404)),
+        Route("/sessions/{other_session.pk}/review/", _with(LEARNER, learner=404, staff=404)),
+        Route(
+            "/sessions/{unreviewed.pk}/review/",
+            _with(LEARNER, learner=422, staff=404),
+            method="POST",
+            data={"rating": "9", "comment": ""},
+        ),
+        Route(
+            "/sessions/{unreviewed.pk}/review/",
+            _with(LEARNER, learner=302, staff=404),
+            method="POST",
+            data={"rating": "5", "comment": "Great"},
+        ),
+    ],
+    "api/learner/reviews/": [
+        Route("/api/learner/reviews/", API_LEARNER, api=True),
+        Route(
+            "/api/learner/reviews/",
+            _with(API_LEARNER, learner=400, staff=400),
+            method="POST",
+            api=True,
+            data={"session": "{unreviewed.pk}", "rating": 0},
+        ),
+        Route(  # staff did not attend: a field error on `session`
+            "/api/learner/reviews/",
+            _with(API_LEARNER, learner=201, staff=400),
+            method="POST",
+            api=True,
+            data={"session": "{unreviewed.pk}", "rating": 4, "comment": "Good"},
+        ),
+    ],
+    # --- live room --------------------------------------------------------------------------
+    # Only the session's mentor and its booked learners; other mentors 404, other
+    # learners (staff has the learner role) 403.
+    "live/<int:session_id>/": [
+        Route("/live/{live.pk}/", _with(MENTOR_OBJ, learner=200)),
+        Route("/live/{scheduled.pk}/", _with(MENTOR_OBJ, learner=200)),
+        Route(
+            "/live/{other_session.pk}/",
+            {"anon": LOGIN, "learner": 403, "owner": 404, "other": 200, "staff": 403},
+        ),
+    ],
+    "live/<int:session_id>/ice/": [
+        Route("/live/{live.pk}/ice/", _with(MENTOR_OBJ, learner=200)),
+        Route("/live/{live.pk}/ice/", {p: 405 for p in EVERYONE}, method="POST"),
+    ],
+    "live/<int:session_id>/start/": [
+        Route("/live/{live.pk}/start/", {p: 405 for p in EVERYONE}),
+        # Already live: Start just goes back into the room.
+        Route("/live/{live.pk}/start/", _with(MENTOR_OBJ, owner=302), method="POST"),
+    ],
+    "live/<int:session_id>/end/": [
+        Route("/live/{live.pk}/end/", {p: 405 for p in EVERYONE}),
+        Route("/live/{live.pk}/end/", _with(MENTOR_OBJ, owner=302), method="POST"),
+    ],
+    # --- requests (mentor) ------------------------------------------------------------------
     "mentor/dashboard/requests/": Route("/mentor/dashboard/requests/", MENTOR),
+    "mentor/dashboard/requests/<int:pk>/accept/": [
+        Route("/mentor/dashboard/requests/{request.pk}/accept/", MENTOR_OBJ),
+        Route(
+            "/mentor/dashboard/requests/{request.pk}/accept/",
+            _with(MENTOR_OBJ, owner=422),
+            method="POST",
+            data={"choice": ""},
+        ),
+        Route(
+            "/mentor/dashboard/requests/{request.pk}/accept/",
+            _with(MENTOR_OBJ, owner=302),
+            method="POST",
+            data={"choice": "0"},
+        ),
+    ],
+    "mentor/dashboard/requests/<int:pk>/accept/overlap/": Route(
+        "/mentor/dashboard/requests/{request.pk}/accept/overlap/", MENTOR_OBJ, data={"choice": "0"}
+    ),
+    "mentor/dashboard/requests/<int:pk>/decline/": [
+        Route("/mentor/dashboard/requests/{request.pk}/decline/", MENTOR_OBJ),
+        Route(
+            "/mentor/dashboard/requests/{request.pk}/decline/",
+            _with(MENTOR_OBJ, owner=422),
+            method="POST",
+            data={"reason": "x" * 501},
+        ),
+        Route(
+            "/mentor/dashboard/requests/{request.pk}/decline/",
+            _with(MENTOR_OBJ, owner=302),
+            method="POST",
+            data={"reason": "Fully booked"},
+        ),
+    ],
+    "api/^requests/$": [
+        Route("/api/requests/", API_MENTOR, api=True),
+        Route("/api/requests/?status=bogus", _with(API_MENTOR, owner=400, other=400), api=True),
+    ],
+    "api/^requests/(?P<pk>[^/.]+)/$": [
+        Route("/api/requests/{request.pk}/", API_MENTOR_OBJ, api=True),
+        Route("/api/requests/nope/", _with(API_MENTOR_OBJ, owner=404), api=True),
+    ],
+    "api/^requests/(?P<pk>[^/.]+)/accept/$": [
+        Route(
+            "/api/requests/{request.pk}/accept/",
+            _with(API_MENTOR_OBJ, owner=400),
+            method="POST",
+            api=True,
+            data={"scheduled_at": "not a time"},
+        ),
+        Route(
+            "/api/requests/{request.pk}/accept/",
+            API_MENTOR_OBJ,
+            method="POST",
+            api=True,
+            data={"scheduled_at": SOON_ISO},
+        ),
+        Route(  # already answered
+            "/api/requests/{declined_request.pk}/accept/",
+            _with(API_MENTOR_OBJ, owner=409),
+            method="POST",
+            api=True,
+            data={"scheduled_at": SOON_ISO},
+        ),
+    ],
+    "api/^requests/(?P<pk>[^/.]+)/decline/$": [
+        Route(
+            "/api/requests/{request.pk}/decline/",
+            _with(API_MENTOR_OBJ, owner=400),
+            method="POST",
+            api=True,
+            data={"reason": "x" * 501},
+        ),
+        Route(
+            "/api/requests/{request.pk}/decline/",
+            API_MENTOR_OBJ,
+            method="POST",
+            api=True,
+            data={"reason": "Busy"},
+        ),
+    ],
+    # --- requests (learner) -------------------------------------------------------------------
+    "mentors/<int:mentor_id>/request/": [
+        Route("/mentors/{owner.pk}/request/", LEARNER),
+        Route(  # not a mentor
+            "/mentors/{other_learner.pk}/request/", _with(LEARNER, learner=404, staff=404)
+        ),
+        Route(
+            "/mentors/{owner.pk}/request/",
+            _with(LEARNER, learner=422, staff=422),
+            method="POST",
+            data={"topic": "", "duration_minutes": "60", "time_1": SOON_LOCAL},
+        ),
+        Route(
+            "/mentors/{owner.pk}/request/",
+            _with(LEARNER, learner=302, staff=302),
+            method="POST",
+            data={"topic": "Testing", "duration_minutes": "60", "time_1": SOON_LOCAL},
+        ),
+    ],
+    "requests/<int:pk>/withdraw/": [
+        # The learner's own request; staff (a learner) didn't send it → 404.
+        Route("/requests/{request.pk}/withdraw/", _with(LEARNER, staff=404)),
+        Route(
+            "/requests/{request.pk}/withdraw/",
+            _with(LEARNER, learner=302, staff=404),
+            method="POST",
+        ),
+    ],
+    "api/^learner/requests/$": [
+        Route("/api/learner/requests/", API_LEARNER, api=True),
+        Route(
+            "/api/learner/requests/",
+            _with(API_LEARNER, learner=400, staff=400),
+            method="POST",
+            api=True,
+            data={"mentor": "{owner.pk}", "topic": "", "preferred_times": [SOON_ISO]},
+        ),
+        Route(  # only mentors can be asked
+            "/api/learner/requests/",
+            _with(API_LEARNER, learner=400, staff=400),
+            method="POST",
+            api=True,
+            data={"mentor": "{other_learner.pk}", "topic": "Help", "preferred_times": [SOON_ISO]},
+        ),
+        Route(
+            "/api/learner/requests/",
+            _with(API_LEARNER, learner=201, staff=201),
+            method="POST",
+            api=True,
+            data={"mentor": "{owner.pk}", "topic": "Help", "preferred_times": [SOON_ISO]},
+        ),
+    ],
+    "api/^learner/requests/(?P<pk>[^/.]+)/$": [
+        Route("/api/learner/requests/{request.pk}/", _with(API_LEARNER, staff=404), api=True),
+        Route("/api/learner/requests/nope/", _with(API_LEARNER, learner=404, staff=404), api=True),
+    ],
+    "api/^learner/requests/(?P<pk>[^/.]+)/withdraw/$": [
+        Route(
+            "/api/learner/requests/{request.pk}/withdraw/",
+            _with(API_LEARNER, staff=404),
+            method="POST",
+            api=True,
+        ),
+        Route(  # already answered
+            "/api/learner/requests/{declined_request.pk}/withdraw/",
+            _with(API_LEARNER, learner=409, staff=404),
+            method="POST",
+            api=True,
+        ),
+    ],
     # --- earnings ----------------------------------------------------------------------------
     "mentor/dashboard/earnings/": Route("/mentor/dashboard/earnings/", MENTOR),
+    "mentor/dashboard/earnings/live/": Route("/mentor/dashboard/earnings/live/", MENTOR),
+    "mentor/dashboard/earnings/payout/": [
+        Route("/mentor/dashboard/earnings/payout/", MENTOR),
+        Route(
+            "/mentor/dashboard/earnings/payout/",
+            _with(MENTOR, owner=422, other=422),
+            method="POST",
+            data={"amount": "lots"},
+        ),
+        Route(  # below the minimum payout
+            "/mentor/dashboard/earnings/payout/",
+            _with(MENTOR, owner=422, other=422),
+            method="POST",
+            data={"amount": "1.00", "action": "confirm"},
+        ),
+    ],
+    "mentor/dashboard/earnings/ledger.csv": [
+        Route(
+            "/mentor/dashboard/earnings/ledger.csv",
+            MENTOR,
+            data={"start": "2000-01-01", "end": "2100-01-01"},
+        ),
+        Route(
+            "/mentor/dashboard/earnings/ledger.csv",
+            _with(MENTOR, owner=422, other=422),
+            data={"start": "2001-01-01", "end": "2000-01-01"},
+        ),
+    ],
+    "api/earnings/": Route("/api/earnings/", API_MENTOR, api=True),
+    "api/payouts/": [
+        Route("/api/payouts/", API_MENTOR, api=True),
+        Route(
+            "/api/payouts/",
+            _with(API_MENTOR, owner=400, other=400),
+            method="POST",
+            api=True,
+            data={"amount": "lots"},
+        ),
+        Route(  # more than the available balance
+            "/api/payouts/",
+            _with(API_MENTOR, owner=400, other=400),
+            method="POST",
+            api=True,
+            data={"amount": "100000.00"},
+        ),
+    ],
+    "api/payouts/<int:pk>/": Route("/api/payouts/{payout.pk}/", API_MENTOR_OBJ, api=True),
     # --- analytics ---------------------------------------------------------------------------
     "mentor/dashboard/analytics/": Route("/mentor/dashboard/analytics/", MENTOR),
+    "api/analytics/": [
+        Route("/api/analytics/", API_MENTOR, api=True),
+        Route("/api/analytics/?period=90d", API_MENTOR, api=True),
+        Route("/api/analytics/?period=bogus", _with(API_MENTOR, owner=400, other=400), api=True),
+    ],
 }
 
 # WebSocket routes → persona → accepted? ("live" is the owner's live session,

@@ -43,9 +43,9 @@ def call(world, route, persona, *, enforce_csrf=False):
     url = route.url.format(**vars(world))
     if route.api:
         client = world.api_client(persona)
-        return getattr(client, route.method.lower())(url, route.data, format="json")
+        return getattr(client, route.method.lower())(url, route.payload(world), format="json")
     client = world.page_client(persona, enforce_csrf=enforce_csrf)
-    return getattr(client, route.method.lower())(url, route.data)
+    return getattr(client, route.method.lower())(url, route.payload(world))
 
 
 def matches(response, expected) -> bool:

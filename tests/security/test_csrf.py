@@ -38,11 +38,11 @@ def test_unsafe_request_without_csrf_token_is_refused(key, index):
     client = jwt_client(world.user(persona), enforce_csrf=True)
     url = route.url.format(**vars(world))
     kwargs = {"content_type": "application/json"} if route.api else {}
-    data = route.data
+    data = route.payload(world)
     if route.api:
         import json
 
-        data = json.dumps(route.data)
+        data = json.dumps(data)
     response = getattr(client, route.method.lower())(url, data, **kwargs)
     assert response.status_code == 403, (
         f"{route.method} {url} as {persona} without a CSRF token answered "

@@ -12,14 +12,14 @@ MARKER = "XSS-MARKER"
 PAYLOADS: list[str] = [
     "<script>console.log('XSS-MARKER');alert('xss')</script>",
     "<img src=x onerror=\"console.log('XSS-MARKER')\" data-xss>",
-    "\"><svg onload=\"console.log('XSS-MARKER')\" data-xss>",
+    '"><svg onload="console.log(\'XSS-MARKER\')" data-xss>',
     "'><a href=\"javascript:console.log('XSS-MARKER')\" data-xss>xss</a>",
-    "<div hx-get=\"/xss\" hx-trigger=\"load\" data-xss>xss</div>",
+    '<div hx-get="/xss" hx-trigger="load" data-xss>xss</div>',
     "<div hx-on::load=\"console.log('XSS-MARKER')\" data-xss>x</div>",
     "<iframe src=\"javascript:alert('xss')\" data-xss></iframe>",
     "</textarea><script>alert('xss')</script><textarea>",
     "</title><script>alert('xss')</script>",
-    "\" autofocus onfocus=\"console.log('XSS-MARKER')\" data-xss=\"",
+    '" autofocus onfocus="console.log(\'XSS-MARKER\')" data-xss="',
     "<details open ontoggle=\"console.log('XSS-MARKER')\" data-xss>",
     "<b onmouseover=alert('xss') data-xss>broken <i>markup",
     "<math><mi xlink:href=\"javascript:alert('xss')\" data-xss>x</mi></math>",
@@ -29,7 +29,10 @@ PAYLOADS: list[str] = [
 ]
 
 # Run in the page: everything a payload could have left behind.
+# Attribute values are matched on what the payloads carry, not on "xss" alone: a
+# random CSRF token in <body hx-headers> may contain those three letters.
 DOM_SCAN = """() => {
+  const INJECTED = ['xss-marker', '/xss', "'xss'"];
   const found = [];
   const describe = el => el.outerHTML.slice(0, 160);
   for (const el of document.querySelectorAll('*')) {
@@ -37,7 +40,7 @@ DOM_SCAN = """() => {
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase(), value = attr.value.toLowerCase();
       if ((name.startsWith('on') || name.startsWith('hx-') || name.startsWith('data-hx-'))
-          && (value.includes('xss'))) found.push('attribute ' + name + ': ' + describe(el));
+          && INJECTED.some(token => value.includes(token))) found.push('attribute ' + name + ': ' + describe(el));
       if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data'].includes(name)
           && value.replace(/[\\s\\u0000-\\u001f]/g, '').startsWith('javascript:'))
         found.push('javascript: URL: ' + describe(el));
