@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the OpenAPI extension)
+        from . import (
+            schema,  # noqa: F401  (registers the OpenAPI extension)
+            signals,  # noqa: F401  (a profile row for every mentor)
+        )

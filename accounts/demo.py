@@ -56,9 +56,12 @@ def seed_accounts() -> dict[str, User]:
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
         if user.is_mentor:
-            profile, _ = MentorProfile.objects.get_or_create(
-                user=user, defaults=PROFILES.get(username, {})
-            )
+            # The row exists already (accounts.signals): fill it on first seeding only.
+            profile, _ = MentorProfile.objects.get_or_create(user=user)
+            if not profile.display_name and username in PROFILES:
+                for field, value in PROFILES[username].items():
+                    setattr(profile, field, value)
+                profile.save()
             if username == "mentor":
                 _ensure_demo_picture(profile)
         users[username] = user

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from . import profile_services as svc
 from .images import PictureError, process_picture
@@ -15,6 +16,14 @@ class TagListField(serializers.Field):
         self.label_text = label_text
         self.limit = limit
         super().__init__(**kwargs)
+
+    def get_value(self, dictionary):
+        # Multipart may repeat the key (expertise=a&expertise=b): keep every value.
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            values = dictionary.getlist(self.field_name)
+            if len(values) > 1:
+                return values
+        return super().get_value(dictionary)
 
     def to_internal_value(self, data):
         return svc.clean_tags(data, label=self.label_text, limit=self.limit)

@@ -20,6 +20,7 @@ from .sanitize import clean_html
 HEADLINE_MAX = 120
 DISPLAY_NAME_MAX = 100
 BIO_MAX = 5000
+BIO_RAW_MAX = 4 * BIO_MAX  # what may be sent, markup that cleaning removes included
 MAX_EXPERTISE = 15
 MAX_LANGUAGES = 10
 TAG_MAX = 40
@@ -50,9 +51,15 @@ def timezone_names() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def grouped_timezones() -> list[tuple[str, list[str]]]:
+def grouped_timezones(current: str | None = None) -> list[tuple[str, list[str]]]:
+    """The zone list by region; `current` is included when it is valid but not
+    listed (e.g. "US/Eastern" set through the API), so the select keeps it
+    instead of silently falling back to its first option."""
+    names = timezone_names()
+    if current and current not in names and current in _all_zones():
+        names = tuple(sorted((*names, current)))
     groups: dict[str, list[str]] = {}
-    for name in timezone_names():
+    for name in names:
         region = name.split("/", 1)[0] if "/" in name else "Other"
         groups.setdefault(region, []).append(name)
     return list(groups.items())
@@ -111,7 +118,12 @@ def clean_timezone(value) -> str:
 
 
 def clean_bio(value) -> str:
-    html = clean_html(str(value or ""))
+    raw = str(value or "")
+    if len(raw) > BIO_RAW_MAX:  # before sanitising: don't parse megabytes of markup
+        raise ValidationError(
+            f"The bio can be at most {BIO_MAX} characters (it has {len(raw)} with its markup)."
+        )
+    html = clean_html(raw)
     if len(html) > BIO_MAX:
         raise ValidationError(f"The bio can be at most {BIO_MAX} characters.")
     return html

@@ -32,7 +32,7 @@ def _context(request, form: ProfileForm, profile, **extra) -> dict:
         "profile": profile,
         "profile_user": profile.user,
         "card": svc.card_for(profile),
-        "timezone_groups": svc.grouped_timezones(),
+        "timezone_groups": svc.grouped_timezones(form["timezone"].value()),
         "limits": {
             "headline": svc.HEADLINE_MAX,
             "expertise": svc.MAX_EXPERTISE,

@@ -17,13 +17,20 @@ UPCOMING_LIMIT = 10
 
 
 def get_public_mentor(pk: int) -> MentorProfile:
-    """An active mentor's profile, or 404 (learners, staff and unknown ids alike)."""
+    """An active mentor's profile, or 404 (learners, staff and unknown ids alike).
+
+    A mentor made in the admin has no profile row until they open the Profile
+    tab; their sessions still link here, so the row is created on first view.
+    """
     try:
         return MentorProfile.objects.select_related("user").get(
             user_id=pk, user__role=User.Role.MENTOR, user__is_active=True
         )
     except MentorProfile.DoesNotExist as exc:
-        raise Http404("No such mentor.") from exc
+        user = User.objects.filter(pk=pk, role=User.Role.MENTOR, is_active=True).first()
+        if user is None:
+            raise Http404("No such mentor.") from exc
+        return svc.get_profile(user)
 
 
 @signin_required

@@ -1,5 +1,7 @@
 """The Analytics tab (mentor): cards, charts, insights and latest reviews for a period."""
 
+from django.views.decorators.http import require_GET
+
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
@@ -25,6 +27,7 @@ def analytics_context(mentor, period: str) -> dict:
 
 
 @mentor_required
+@require_GET
 def analytics_tab(request):
     status, period_error = 200, ""
     try:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Min, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -152,12 +152,19 @@ def with_bars(rows: list[dict], height: int = 120) -> list[dict]:
 def session_earnings(mentor):
     """Per-session rows (newest first): learner count, gross, fee, net, available date.
 
+    Entries of one session add up to one row; an entry without a session (a
+    refund or adjustment) is a row of its own, never merged with the others.
     A values()/annotate() queryset: one query per page plus the count.
     """
     return (
         LedgerEntry.objects.filter(mentor=mentor)
-        .values("session_id", "session__title", "session__starts_at", "session__ended_at")
+        .annotate(row_key=Coalesce(F("session_id"), -F("id")))
+        .values(
+            "row_key", "session_id", "session__title", "session__starts_at", "session__ended_at"
+        )
         .annotate(
+            entry_kind=Max("kind"),
+            note=Max("description"),
             learners=Count("id", filter=Q(kind=LedgerEntry.Kind.BOOKING)),
             gross=_sum("gross"),
             fee=_sum("fee"),
@@ -165,7 +172,7 @@ def session_earnings(mentor):
             available_at=Min("available_at"),
             credited_at=Min("created_at"),
         )
-        .order_by("-credited_at", "-session_id")
+        .order_by("-credited_at", "-row_key")
     )
 
 

@@ -29,6 +29,12 @@ from sessions_app.models import Booking, Session
 from .models import Presence
 
 MEMBER_BOOKING_STATUSES = (Booking.Status.BOOKED, Booking.Status.ATTENDED)
+# A learner marked no-show at completion still booked the session: they may open
+# its (ended) room and read "Session ended" rather than a 403, e.g. from the
+# "is live — Join" alert. No-show only exists once the session is over, so this
+# never lets anyone into a call.
+ROOM_ACCESS_STATUSES = (*MEMBER_BOOKING_STATUSES, Booking.Status.NO_SHOW)
+ENDED_STATUSES = (Session.Status.COMPLETED, Session.Status.CANCELLED)
 
 
 def room_group(session_id: int) -> str:
@@ -55,7 +61,7 @@ def membership(user, session: Session) -> Membership | None:
     if session.mentor_id == user.pk:
         return Membership(session, "mentor")
     booked = Booking.objects.filter(
-        session=session, learner_id=user.pk, status__in=MEMBER_BOOKING_STATUSES
+        session=session, learner_id=user.pk, status__in=ROOM_ACCESS_STATUSES
     ).exists()
     return Membership(session, "learner") if booked else None
 
@@ -117,10 +123,12 @@ def ice_servers(user) -> list[dict]:
     return servers
 
 
-def rtc_config(user) -> dict:
+def rtc_config(user, session: Session | None = None) -> dict:
+    """The page's RTCConfiguration; an ended session's room mints no TURN credentials."""
     policy = settings.WEBRTC_ICE_TRANSPORT_POLICY
+    over = session is not None and session.status in ENDED_STATUSES
     return {
-        "iceServers": ice_servers(user),
+        "iceServers": [] if over else ice_servers(user),
         "iceTransportPolicy": "relay" if policy == "relay" else "all",
         # Renew a little before the TURN credentials expire.
         "refreshAfterSeconds": max(settings.WEBRTC_TURN_TTL_SECONDS - 60, 30),

@@ -10,7 +10,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.decorators import mentor_required, signin_required
 from mentorhub.errors import DomainError
 from notifications.services import mark_read_for_url
-from sessions_app.models import Session
 from sessions_app.queries import get_session_for_mentor
 from sessions_app.services import START_WINDOW
 
@@ -31,7 +30,7 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
         "state": session.status,
         "me": {"userId": user.pk, "name": user.display_name, "role": member.role},
         "members": people,
-        "rtc": services.rtc_config(user),
+        "rtc": services.rtc_config(user, session),
     }
     return {
         "session": session,
@@ -41,7 +40,7 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
         "home_url": "/mentor/dashboard/sessions/scheduled/" if member.is_mentor else "/",
         "can_start": member.is_mentor and session.is_startable,
         "start_from": session.starts_at - START_WINDOW,
-        "ended": session.status in (Session.Status.COMPLETED, Session.Status.CANCELLED),
+        "ended": session.status in services.ENDED_STATUSES,
         **extra,
     }
 
@@ -89,5 +88,6 @@ def end(request, session_id: int):
 @signin_required
 def ice(request, session_id: int):
     """Fresh ICE servers (TURN credentials are short-lived); members only."""
-    services.get_room_for_user(request.user, session_id)
-    return JsonResponse({**services.rtc_config(request.user), "now": timezone.now().isoformat()})
+    member = services.get_room_for_user(request.user, session_id)
+    rtc = services.rtc_config(request.user, member.session)
+    return JsonResponse({**rtc, "now": timezone.now().isoformat()})

@@ -16,18 +16,27 @@ server → client
 banner, live values); the client swaps them with htmx. The heartbeat's
 catch-up is what delivers notifications stored by other processes (operator
 commands, a second server) when the channel layer is in-memory.
+
+A socket lives no longer than the access token it was opened with: once that
+token expires (seen at the next heartbeat or event) the socket closes with
+4001, the client refreshes its cookies with a normal request and reconnects.
+So a signed-out or deactivated user stops receiving within one token lifetime.
 """
 
 import logging
 import re
 import time
 from collections import deque
+from http.cookies import CookieError, SimpleCookie
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import AccessToken
 
 from . import queries
 from .models import Notification
@@ -46,6 +55,29 @@ def _as_id(value) -> int:
         return max(int(value), 0)
     except (TypeError, ValueError):
         return 0
+
+
+def _now() -> float:
+    return time.time()
+
+
+def token_expiry(scope) -> float | None:
+    """When the access cookie this socket was opened with expires (epoch seconds).
+
+    The auth middleware has already verified the token; this only reads its
+    `exp` claim (no database, no second verification).
+    """
+    for name, value in scope.get("headers", []):
+        if name != b"cookie":
+            continue
+        jar = SimpleCookie()
+        try:
+            jar.load(value.decode("latin-1"))
+            raw = jar[settings.JWT_ACCESS_COOKIE].value
+            return float(AccessToken(raw, verify=False)["exp"])
+        except (CookieError, KeyError, TokenError, TypeError, ValueError):
+            return None
+    return None
 
 
 def render_notifications(user, rows: list[Notification]) -> list[dict]:
@@ -110,6 +142,8 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
                 await self.close()
             return
         self.user = user
+        self.expires_at = token_expiry(self.scope)
+        self.closing = False
         # Nothing is sent before the client says which rows it has (hello):
         # pushes that arrive earlier are covered by the hello catch-up.
         self.floor: int | None = None  # the id the client had at hello
@@ -124,8 +158,18 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def _closed_for_expiry(self) -> bool:
+        """True (after closing with 4001) once the connection's token has expired."""
+        if self.closing:
+            return True
+        if self.expires_at is not None and _now() >= self.expires_at:
+            self.closing = True
+            await self.close(code=CLOSE_TOKEN_EXPIRED)
+            return True
+        return False
+
     async def receive_json(self, content, **kwargs):
-        if not isinstance(content, dict):
+        if await self._closed_for_expiry() or not isinstance(content, dict):
             return
         kind = content.get("type")
         if kind not in ("hello", "ping"):
@@ -161,6 +205,8 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
     # --- channel layer events (sent by notifications.services) ---
 
     async def notification_created(self, event):
+        if await self._closed_for_expiry():
+            return
         if self.floor is None:
             return  # the hello catch-up will include it
         pk = _as_id(event.get("id"))
@@ -169,6 +215,8 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         await self._deliver(await _one(self.user, pk))
 
     async def live_update(self, event):
+        if await self._closed_for_expiry():
+            return
         html = await _update(event.get("kind", ""), event.get("data") or {})
         if html and html.strip():
             await self.send_json({"type": "update", "kind": event["kind"], "html": html})

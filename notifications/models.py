@@ -30,6 +30,9 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    # The link's verb when the kind's default doesn't fit this recipient
+    # (the mentor's reminder says "Start Session", the learners' "Open session").
+    action = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -53,8 +56,8 @@ class Notification(models.Model):
 
     @property
     def action_label(self) -> str:
-        """The verb on the banner/toast link, by kind."""
-        return ACTION_LABELS.get(self.kind, "Open")
+        """The verb on the banner/toast link: its own, else the kind's."""
+        return self.action or ACTION_LABELS.get(self.kind, "Open")
 
 
 ACTION_LABELS = {

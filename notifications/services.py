@@ -49,6 +49,7 @@ def notify(
     body: str = "",
     url: str = "",
     level: str = Notification.Level.INFO,
+    action: str = "",
 ) -> Notification:
     """Store a notification for `user` and push it once the transaction commits.
 
@@ -60,7 +61,13 @@ def notify(
     if level not in Notification.Level.values:
         raise ValueError(f"unknown notification level {level!r}")
     notification = Notification.objects.create(
-        user=user, kind=kind, title=title[:200], body=body, url=safe_url(url), level=level
+        user=user,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        url=safe_url(url),
+        level=level,
+        action=action[:40],
     )
     push_created(notification)
     return notification

@@ -1,6 +1,7 @@
 """Demo requests for `seed_demo`: `mentor` has pending and answered ones, `mentor2` its own.
 
-Idempotent: a mentor who already has requests is left alone. Pending rows are
+Idempotent: a mentor who already has pending (and answered) requests is left
+alone; pending ones are topped up once the old ones have expired. Pending rows are
 written directly (no notification spam); one request per mentor is accepted
 through the service so its session and booking are real.
 """
@@ -94,9 +95,12 @@ def seed(users: dict) -> None:
     learner, learner2 = users["learner"], users["learner2"]
     people = {"learner": learner, "learner2": learner2}
 
-    if not SessionRequest.objects.filter(mentor=mentor).exists():
+    # Pending rows expire once their times pass (the expiry job): a later
+    # `seed_demo` (every `make run`) tops them up so `mentor` always has some.
+    if not SessionRequest.objects.filter(mentor=mentor, status=Status.PENDING).exists():
         for who, topic, message, spec, duration, age in MENTOR_REQUESTS:
             _create(people[who], mentor, topic, message, spec, duration, age)
+    if not SessionRequest.objects.filter(mentor=mentor).exclude(status=Status.PENDING).exists():
         for i, (who, topic, outcome, reason) in enumerate(MENTOR_ANSWERED):
             row = _create(
                 people[who], mentor, topic, "", [(10 + i, 10), (11 + i, 10)], 60, 72 + 24 * i

@@ -2,12 +2,17 @@
 preferred_times, duration_minutes, status, scheduled_at, session, decline_reason)."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .models import SessionRequest
 from .services import MAX_PREFERRED_TIMES, MESSAGE_MAX, REASON_MAX, TOPIC_MAX
 
 
+# drf-spectacular strips a trailing "Request" from component names when it names
+# enums, so "SessionRequest".status would share "SessionStatusEnum" with
+# Session.status and the schema would list the session statuses for requests.
+@extend_schema_serializer(component_name="MentoringRequest")
 class SessionRequestSerializer(serializers.ModelSerializer):
     learner_name = serializers.CharField(source="learner.display_name", read_only=True)
     mentor_name = serializers.CharField(source="mentor.display_name", read_only=True)

@@ -42,8 +42,16 @@ Status = SessionRequest.Status
 
 
 def _push_badge(mentor_id: int) -> None:
-    """Every open dashboard of the mentor shows the new pending count."""
-    push_update(mentor_id, "requests_badge", count=pending_count(mentor_id))
+    """Every open dashboard of the mentor shows the new pending count.
+
+    The count is read after commit, not inside the caller's transaction: two
+    answers committing at the same time (PostgreSQL, read committed) would
+    otherwise each count the other's row as still pending and both push a
+    stale number.
+    """
+    transaction.on_commit(
+        lambda: push_update(mentor_id, "requests_badge", count=pending_count(mentor_id))
+    )
 
 
 def local_label(user, when: datetime) -> str:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .sanitize import clean_description
+
 
 class Session(models.Model):
     class Status(models.TextChoices):
@@ -61,6 +63,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Every write path (services, admin, shell) stores only the allowed markup:
+        # templates render the description with |safe.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "description" in update_fields:
+            self.description = clean_description(self.description)
+        super().save(*args, **kwargs)
 
     @property
     def ends_at(self):

@@ -37,7 +37,15 @@ class LearnerReviews(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         data = ReviewWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = Session.objects.filter(pk=data.validated_data["session"]).first()
+        # Only sessions the learner booked: others answer like a missing id, so
+        # nobody can probe which ids are (someone's draft) sessions.
+        session = (
+            Session.objects.filter(
+                pk=data.validated_data["session"], bookings__learner=request.user
+            )
+            .distinct()
+            .first()
+        )
         if session is None:
             raise DomainError("No such session.", field="session")
         review = reviews.leave_review(

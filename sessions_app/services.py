@@ -9,12 +9,10 @@ the state as it was. Pushes and notifications go out only after commit
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-import bleach
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -27,6 +25,7 @@ from notifications.services import notify, push_update
 
 from .models import Booking, Session
 from .queries import get_session_for_mentor  # noqa: F401  (re-exported for other apps)
+from .sanitize import clean_description  # noqa: F401  (re-exported: demo, tests)
 from .signals import session_completed
 
 EDITABLE_FIELDS = (
@@ -40,43 +39,19 @@ EDITABLE_FIELDS = (
 )
 MAX_DURATION_MINUTES = 8 * 60
 START_WINDOW = timedelta(minutes=10)  # Start Session is offered this long before the start
-ALLOWED_TAGS = ["p", "br", "strong", "em", "ul", "ol", "li", "a"]
-ALLOWED_ATTRIBUTES = {"a": ["href"]}
-ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
-SCRIPT_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 OPEN = (Session.Status.SCHEDULED, Session.Status.LIVE)
 
 
 # --- Validation -----------------------------------------------------------------------
 
 
-def clean_description(html: str) -> str:
-    """Keep a small set of formatting tags; links get rel="nofollow noopener"."""
-    # Drop script/style blocks with their content (bleach would keep the text).
-    html = SCRIPT_BLOCK.sub("", html or "")
-    cleaned = bleach.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
-    )
-
-    def set_rel(attrs, new=False):
-        if (None, "href") in attrs:
-            attrs[(None, "rel")] = "nofollow noopener"
-        return attrs
-
-    return bleach.linkify(cleaned, callbacks=[set_rel], parse_email=False).strip()
-
-
 def _mentor_zone(mentor):
     return mentor.tzinfo
 
 
-def local_time_label(mentor, when: datetime) -> str:
-    local = when.astimezone(_mentor_zone(mentor))
+def local_time_label(user, when: datetime) -> str:
+    """ "Tue 14 Jul, 09:00" in `user`'s time zone."""
+    local = when.astimezone(user.tzinfo)
     return local.strftime("%a %d %b, %H:%M")
 
 
@@ -258,9 +233,9 @@ def update_session(mentor, session: Session, **fields) -> Session:
         old = {k: getattr(session, k) for k in changes}
         session.refresh_from_db()
         if session.status == Session.Status.SCHEDULED:
-            summary = _change_summary(mentor, old, session)
-            if summary:
-                for booking in _active_bookings(session):
+            for booking in _active_bookings(session):
+                summary = _change_summary(booking.learner, old, session)
+                if summary:
                     notify(
                         booking.learner,
                         "session_changed",
@@ -273,15 +248,16 @@ def update_session(mentor, session: Session, **fields) -> Session:
     return session
 
 
-def _change_summary(mentor, old: dict, session: Session) -> str:
+def _change_summary(reader, old: dict, session: Session) -> str:
+    """What changed, for one booked learner: times in the reader's own zone."""
     lines = []
     if "title" in old:
         lines.append(f"New title: {session.title} (was {old['title']}).")
     if "starts_at" in old:
         lines.append(
-            f"New time: {local_time_label(mentor, session.starts_at)} "
-            f"(was {local_time_label(mentor, old['starts_at'])}, "
-            f"{mentor.tzinfo.key if hasattr(mentor.tzinfo, 'key') else 'UTC'})."
+            f"New time: {local_time_label(reader, session.starts_at)} "
+            f"(was {local_time_label(reader, old['starts_at'])}, "
+            f"{getattr(reader.tzinfo, 'key', 'UTC')})."
         )
     if "duration_minutes" in old:
         lines.append(
@@ -550,8 +526,9 @@ def send_session_reminders() -> int:
                 "session_reminder",
                 title,
                 body="Press Start Session when you're ready; learners can join once it's live.",
-                url="/mentor/dashboard/sessions/scheduled/",
+                url=f"/live/{session.pk}/",
                 level="urgent",
+                action="Start Session",
             )
             for booking in _active_bookings(session):
                 notify(

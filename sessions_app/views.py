@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -131,10 +132,12 @@ def session_edit(request, pk: int):
     publish = request.POST.get("action") == "publish"
     if form.is_valid():
         try:
-            session = services.update_session(request.user, session, **form.service_fields())
-            if publish and session.status == Session.Status.DRAFT:
-                session = services.publish_session(request.user, session)
+            with transaction.atomic():  # "Save and publish": both, or neither
+                session = services.update_session(request.user, session, **form.service_fields())
+                if publish and session.status == Session.Status.DRAFT:
+                    session = services.publish_session(request.user, session)
         except DomainError as error:
+            session.refresh_from_db()
             form.add_domain_error(error)
         else:
             flash = "Published — learners can book it now." if publish else "Changes saved."
@@ -199,11 +202,12 @@ def session_cancel(request, pk: int):
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _confirm(request, session, "cancel", form=form, status=422)
+    had_learners = session.booked_count > 0  # cancelling releases the seats
     try:
         session = services.cancel_session(request.user, session, form.cleaned_data["reason"])
     except DomainError as error:
         return _action_error(request, session, error.message)
-    told = " Booked learners were told." if session.bookings.exists() else ""
+    told = " Booked learners were told." if had_learners else ""
     return _action_done(request, session, f"‘{session.title}’ was cancelled.{told}")
 
 

@@ -23,7 +23,10 @@ def make_user(username: str, role: str = User.Role.LEARNER, **extra) -> User:
         username=username, password="pw-" + username, role=role, **extra
     )
     if role == User.Role.MENTOR:
-        MentorProfile.objects.create(user=user, display_name=username.title())
+        # The row exists already (accounts.signals); keep the cached relation fresh.
+        user.mentor_profile, _ = MentorProfile.objects.update_or_create(
+            user=user, defaults={"display_name": username.title()}
+        )
     return user
 
 
@@ -107,3 +110,18 @@ def learner_api(learner):
 @pytest.fixture
 def other_mentor_api(other_mentor):
     return bearer(other_mentor)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """A new channel-layer instance per test.
+
+    channels_redis binds its locks and connection pools to the event loop that
+    first used them; pytest-asyncio gives each test its own loop, so a layer
+    shared across tests fails in the next one with "bound to a different event loop".
+    """
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

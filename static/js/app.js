@@ -64,17 +64,37 @@
   });
   // Dialogs: any <dialog data-modal> swapped into the page opens as a modal;
   // [data-close-dialog] closes it; focus returns to what opened it.
+  // The list behind a dialog is often re-rendered when it closes, replacing the
+  // opener: then focus its successor (same id or hx-get), after the swap settles.
   let opener = null;
+  let returnFocusUntil = 0;
   document.addEventListener("htmx:beforeRequest", function (event) {
     const target = event.detail.target;
     if (target && target.id === "dialog-slot") opener = event.detail.elt;
   });
+  function openerNow() {
+    if (!opener) return null;
+    if (document.body.contains(opener)) return opener;
+    if (opener.id) return document.getElementById(opener.id);
+    const url = opener.getAttribute("hx-get");
+    return url ? document.querySelector('[hx-get="' + CSS.escape(url) + '"]') : null;
+  }
+  function returnFocus() {
+    if (Date.now() > returnFocusUntil || document.querySelector("dialog[open]")) return;
+    const current = document.activeElement;
+    if (current && current !== document.body && document.body.contains(current)) return;
+    const target = openerNow() || document.getElementById("tab-panel");
+    if (target) target.focus({ preventScroll: true });
+  }
+  document.addEventListener("htmx:afterSettle", returnFocus);
   function openDialogs(root) {
     root.querySelectorAll("dialog[data-modal]").forEach(function (dialog) {
       if (!dialog.open) dialog.showModal();
       dialog.addEventListener("close", function () {
         dialog.remove();
-        if (opener && document.body.contains(opener)) opener.focus();
+        returnFocusUntil = Date.now() + 3000;
+        const target = openerNow();
+        if (target) target.focus();
       }, { once: true });
     });
   }

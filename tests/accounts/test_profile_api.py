@@ -145,6 +145,20 @@ def test_multipart_with_a_picture_and_fields(mentor_api, mentor, media_root):
     assert Image.open(media_root / profile.picture).size == (512, 512)
 
 
+def test_multipart_keeps_every_value_of_a_repeated_tag_key(mentor_api, mentor):
+    response = mentor_api.patch(
+        URL, {"expertise": ["Python", "Django"], "languages": "English"}, format="multipart"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["expertise"] == ["Python", "Django"]
+    profile = MentorProfile.objects.get(user=mentor)
+    assert (profile.expertise, profile.languages) == (["Python", "Django"], ["English"])
+    too_many = [f"t{i}" for i in range(16)]
+    response = mentor_api.patch(URL, {"expertise": too_many}, format="multipart")
+    assert response.status_code == 400
+    assert "at most 15" in response.json()["expertise"][0]
+
+
 def test_a_learner_gets_403_and_changes_nothing(learner_api, learner):
     assert learner_api.get(URL).status_code == 403
     response = learner_api.patch(URL, {"headline": "learner"}, format="json")

@@ -55,6 +55,16 @@ def test_it_shows_the_form_with_the_current_values(mentor_client, mentor):
     assert 'aria-selected="true"' in html and 'id="tab-profile"' in html
 
 
+def test_a_valid_zone_missing_from_the_list_stays_selected(mentor_client, mentor):
+    """Set through the API ("US/Eastern" is valid but not offered): saving the
+    form for another reason must not silently move the mentor to another zone."""
+    User.objects.filter(pk=mentor.pk).update(timezone="US/Eastern")
+    html = mentor_client.get(TAB).content.decode()
+    assert html.count("<option selected>") == 1
+    assert "<option selected>US/Eastern</option>" in html
+    assert "<option>US/Central</option>" not in html  # only the current one is added
+
+
 def test_the_htmx_request_gets_only_the_panel(mentor_client):
     response = mentor_client.get(TAB, headers=HX)
     html = response.content.decode()

@@ -161,6 +161,7 @@ def test_the_api_rejects_bad_files_and_keeps_the_old_picture(
 def test_a_30_megapixel_image_is_refused_below_pillows_own_error_threshold(
     mentor_client, mentor, media_root
 ):
+    assert Image.MAX_IMAGE_PIXELS == images.MAX_PIXELS == 25_000_000  # set explicitly
     # 6000 × 5000 = 30 MP: Pillow alone would only warn (its error starts at 2× the limit).
     out = io.BytesIO()
     Image.new("1", (6000, 5000)).save(out, format="PNG")

@@ -135,6 +135,14 @@ def test_non_mentors_and_unknown_ids_are_404(learner_client, learner, staff):
     assert learner_client.get("/mentors/999999/").status_code == 404
 
 
+def test_a_mentor_without_a_profile_row_still_has_a_page(learner_client):
+    bare = User.objects.create_user(username="admin_made", password="x", role=User.Role.MENTOR)
+    response = learner_client.get(f"/mentors/{bare.pk}/")
+    assert response.status_code == 200
+    assert "admin_made" in response.content.decode()
+    assert MentorProfile.objects.filter(user=bare).exists()
+
+
 def test_an_inactive_mentor_is_404(learner_client, mentor):
     User.objects.filter(pk=mentor.pk).update(is_active=False)
     assert learner_client.get(f"/mentors/{mentor.pk}/").status_code == 404
@@ -151,3 +159,11 @@ def test_anonymous_visitors_must_sign_in(anon_client, mentor):
         response = anon_client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
+
+
+def test_a_mentor_created_anywhere_is_listed_on_the_mentors_page(learner_client):
+    from accounts.models import User
+
+    User.objects.create_user("fresh_mentor", password="x" * 12, role=User.Role.MENTOR)
+    page = learner_client.get("/mentors/")
+    assert page.status_code == 200 and "fresh_mentor" in page.content.decode()

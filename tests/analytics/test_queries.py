@@ -350,3 +350,47 @@ def test_hours_right_at_the_dst_switch(mentor, learner):
     booking(session(mentor, at(2026, 10, 25, 1, 30)), learner)  # 02:30 CET
     data = mentor_analytics(mentor, "all", now=at(2026, 11, 1))
     assert data.popular == {(6, 1): 1, (6, 3): 1, (6, 2): 2}
+
+
+def test_low_attendance_insight_needs_ten_past_bookings(mentor, learners):
+    def attendance_insights():
+        insights = build_insights(mentor_analytics(mentor, "all", now=at(2026, 3, 1)))
+        return [i["text"] for i in insights if i["key"] == "attendance"]
+
+    statuses = [Booking.Status.ATTENDED] * 6 + [Booking.Status.NO_SHOW] * 3  # 9 booked, 67 %
+    for i, status in enumerate(statuses):
+        booking(session(mentor, at(2026, 2, 1 + i, 9)), learners[i % 4], status=status)
+    assert attendance_insights() == []  # fewer than 10 past bookings
+    booking(session(mentor, at(2026, 2, 20, 9)), learners[0], status=Booking.Status.NO_SHOW)
+    assert attendance_insights() == [
+        "40 % of booked learners did not show up; a reminder message before the session may help."
+    ]
+    for i in range(10):  # 16 of 20 attended: 80 %, not low any more
+        booking(session(mentor, at(2026, 1, 1 + i, 9)), learners[i % 4])
+    assert attendance_insights() == []
+
+
+def test_the_demand_chart_sets_missed_request_times_against_held_sessions(mentor, learner):
+    from analytics.charts import demand
+
+    booking(session(mentor, at(2026, 6, 1, 17, 0)), learner)  # Monday 19:00 Berlin, held
+    session(mentor, at(2026, 6, 2, 7, 0), status=Session.Status.CANCELLED)  # not held
+    request(
+        mentor,
+        learner,
+        "declined",
+        answered_after=MIN,
+        preferred=[at(2026, 6, 2, 17, 0), at(2026, 6, 3, 6, 0)],  # Tue 19:00, Wed 08:00
+        created_at=at(2026, 6, 1),
+    )
+    chart = demand(mentor_analytics(mentor, "all", now=at(2026, 6, 10)))
+    parts = {r["label"]: (r["held"], r["unmet"]) for r in chart["dayparts"]}
+    assert parts == {
+        "Night (00–06)": (0, 0),
+        "Morning (06–12)": (0, 1),
+        "Afternoon (12–18)": (0, 0),
+        "Evening (18–24)": (1, 1),
+    }
+    days = {r["label"]: (r["held"], r["unmet"]) for r in chart["weekdays"]}
+    assert (days["Monday"], days["Tuesday"], days["Wednesday"]) == ((1, 0), (0, 1), (0, 1))
+    assert chart["has_data"] and chart["has_unmet"]

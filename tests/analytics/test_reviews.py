@@ -130,7 +130,7 @@ def test_the_api_answers_400_for_bad_input(learner_api, attended, payload, field
 
 
 def test_the_api_answers_400_for_a_second_review_and_unattended_sessions(
-    learner_api, mentor, attended
+    learner_api, learner, mentor, attended
 ):
     assert (
         learner_api.post(API, {"session": attended.pk, "rating": 4}, format="json").status_code
@@ -138,9 +138,25 @@ def test_the_api_answers_400_for_a_second_review_and_unattended_sessions(
     )
     again = learner_api.post(API, {"session": attended.pk, "rating": 2}, format="json")
     assert again.status_code == 400 and "already reviewed" in again.json()["session"][0]
-    not_mine = session(mentor, ago(days=1))
-    response = learner_api.post(API, {"session": not_mine.pk, "rating": 4}, format="json")
+    no_show = session(mentor, ago(days=2))
+    booking(no_show, learner, status=Booking.Status.NO_SHOW)
+    response = learner_api.post(API, {"session": no_show.pk, "rating": 4}, format="json")
     assert response.status_code == 400 and "attended" in response.json()["session"][0]
+
+
+def test_the_api_does_not_tell_sessions_the_learner_never_booked_from_missing_ids(
+    learner_api, mentor
+):
+    never_booked = session(mentor, ago(days=1))
+    draft = Session.objects.create(
+        mentor=mentor, title="Secret draft", starts_at=ago(days=-3), status=Session.Status.DRAFT
+    )
+    answers = [
+        learner_api.post(API, {"session": pk, "rating": 4}, format="json")
+        for pk in (never_booked.pk, draft.pk, 999_999)
+    ]
+    assert {(a.status_code, a.json()["session"][0]) for a in answers} == {(400, "No such session.")}
+    assert not Review.objects.exists()
 
 
 def test_the_api_is_for_learners(mentor_api, api_client, attended):

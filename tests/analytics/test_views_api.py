@@ -74,7 +74,13 @@ def test_empty_data_shows_empty_states(mentor_client):
     assert "No bookings in this period yet" in html
     assert "No reviews yet" in html
     assert "Not enough data for insights yet" in html
-    assert "—" in html
+    assert "No completed sessions or earnings in this period yet" in html
+    assert "No reviews in this period yet" in html
+    assert "No held sessions or missed requests in this period yet" in html
+    for card in ("rating", "repeat", "attendance", "acceptance"):
+        assert f'data-card="{card}"' in html
+        assert html.split(f'data-card="{card}"')[1].split("</dd>")[0].endswith(">—")
+    assert "USD 0.00" in html and "no answered requests" in html
 
 
 def test_a_learner_gets_403_and_anonymous_goes_to_login(learner_client, anon_client):
@@ -176,3 +182,7 @@ def test_analytics_report_refuses_unknown_mentors(learner):
 def test_session_status_is_respected(mentor, learner, mentor_api):
     session(mentor, ago(days=1), status=Session.Status.CANCELLED)
     assert mentor_api.get("/api/analytics/").json()["session_count"] == 0
+
+
+def test_the_tab_is_read_only(mentor_client):
+    assert mentor_client.post(URL, {"period": "30d"}).status_code == 405

@@ -203,3 +203,35 @@ def test_the_payout_dialog_needs_csrf(mentor, funded_mentor):
     client = jwt_client(mentor, enforce_csrf=True)
     response = client.post(DIALOG, {"action": "confirm", "amount": "20.00"}, **HTMX)
     assert response.status_code == 403 and not Payout.objects.exists()
+
+
+def test_the_session_list_shows_learners_amounts_and_available_date(
+    mentor_client, mentor, learner, other_learner, settings
+):
+    settings.EARNINGS_HOLD_DAYS = 3
+    ended = timezone.now() - timedelta(days=1)
+    completed_session(
+        mentor, [learner, other_learner], price="40.00", ended_at=ended, title="Pair session"
+    )
+    html = mentor_client.get(URL).content.decode()
+    row = html.split("Pair session")[1].split("</tr>")[0]
+    cells = [c.split(">", 1)[1].split("<")[0] for c in row.split('<td class="px-3 py-2 text-right')]
+    assert cells[1:5] == ["2", "80.00", "8.00", "72.00"]  # learners, gross, fee, net
+    available = timezone.localtime(ended + timedelta(days=3), mentor.tzinfo)
+    assert f'<span class="text-amber-800">{available:%-d %b %Y}</span>' in row  # still pending
+
+
+def test_refunds_and_adjustments_are_rows_of_their_own(mentor_client, mentor, learner):
+    from earnings import queries, services
+
+    completed_session(mentor, [learner], price="50.00", title="Paid one")
+    services.record_adjustment(mentor, Decimal("-10.00"), "Refund: cut short", kind="refund")
+    services.record_adjustment(mentor, Decimal("5.00"), "Goodwill bonus")
+    rows = queries.money_rows(queries.session_earnings(mentor))
+    assert sorted((r["session_id"] is None, r["learners"], r["net"]) for r in rows) == [
+        (False, 1, Decimal("45.00")),
+        (True, 0, Decimal("-10.00")),
+        (True, 0, Decimal("5.00")),
+    ]
+    html = mentor_client.get(URL).content.decode()
+    assert "Refund: cut short" in html and "Goodwill bonus" in html

@@ -347,3 +347,19 @@ async def test_a_session_ended_by_the_periodic_job_closes_the_room(mentor, learn
     assert (await comm.receive_output(timeout=2)) == {"type": "websocket.close", "code": 4010}
     assert all(p.left_at for p in await presences(session))
     assert (await booking_of(session, learner)).status == Booking.Status.ATTENDED
+
+
+async def test_a_no_show_learner_hears_the_session_ended_instead_of_a_refusal(mentor, learner):
+    # A waiting page whose socket reconnects after the end must be able to say
+    # "Session ended", not "Connection lost — retrying" forever.
+    session = await sync_to_async(make_session)(mentor, status=Session.Status.COMPLETED)
+    await sync_to_async(book)(session, learner, Booking.Status.NO_SHOW)
+    comm = await communicator(learner, session.pk)
+    connected, _ = await comm.connect()
+    assert connected
+    assert (await comm.receive_json_from(timeout=2))["session"] == "completed"
+    await comm.send_json_to({"type": "join", "client": "learnerAAA"})
+    assert (await comm.receive_json_from(timeout=2)) == {"type": "state", "session": "completed"}
+    assert (await comm.receive_json_from(timeout=2))["code"] == "not_live"
+    assert await presences(session) == []
+    await comm.disconnect()

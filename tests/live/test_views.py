@@ -329,3 +329,34 @@ def test_the_room_presence_tag_renders_the_initial_row_value(mentor, learner, li
     assert f"In the room: {learner.display_name}" in html
     scheduled = make_session(mentor, status=Session.Status.SCHEDULED, starts_in_minutes=90)
     assert "In the room" not in tpl.render(Context({"s": scheduled}))
+
+
+@pytest.mark.django_db
+def test_a_no_show_learner_reads_session_ended_and_gets_no_turn_credentials(
+    settings, mentor, learner, learner_client
+):
+    # The "is live — Join" alert outlives the call: following it afterwards
+    # says the session ended (not a 403), and an ended room mints no TURN.
+    for key, value in TURN.items():
+        setattr(settings, key, value)
+    session = make_session(mentor, status=Session.Status.COMPLETED)
+    book(session, learner, Booking.Status.NO_SHOW)
+    response = learner_client.get(f"/live/{session.pk}/")
+    assert response.status_code == 200
+    assert "Session ended" in response.content.decode()
+    assert config_of(response)["rtc"]["iceServers"] == []
+    assert b"credential" not in response.content
+    ice = learner_client.get(f"/live/{session.pk}/ice/")
+    assert ice.status_code == 200 and ice.json()["iceServers"] == []
+    Booking.objects.filter(session=session, learner=learner).update(status=Booking.Status.CANCELLED)
+    assert learner_client.get(f"/live/{session.pk}/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_dashboard_row_of_a_live_session_shows_who_is_in_the_room(
+    mentor_client, learner, live_session
+):
+    services.record_join(learner, live_session.pk, "chan-1", f"{learner.pk}-pageaaa")
+    body = mentor_client.get("/mentor/dashboard/sessions/scheduled/").content.decode()
+    assert f'id="room-{live_session.pk}"' in body
+    assert f"In the room: {learner.display_name}" in body

@@ -82,11 +82,19 @@ async def test_it_receives_its_own_notification_as_a_toast_and_bell_count(mentor
 async def test_an_urgent_notification_is_a_banner(mentor):
     comm = await connect(mentor)
     await frames_until(comm, "ready")
-    await notify(mentor, "session_reminder", "Starts in 5 minutes", url="/live/1/", level="urgent")
+    await notify(
+        mentor,
+        "session_reminder",
+        "Starts in 5 minutes",
+        url="/live/1/",
+        level="urgent",
+        action="Start Session",
+    )
     frame = await comm.receive_json_from(timeout=2)
     assert frame["level"] == "urgent"
     assert 'hx-swap-oob="afterbegin:#banners"' in frame["html"]
     assert 'role="alert"' in frame["html"]
+    assert "Start Session" in frame["html"] and 'href="/live/1/"' in frame["html"]
     assert "#toasts" not in frame["html"]
     await comm.disconnect()
 
@@ -197,4 +205,38 @@ async def test_a_ping_flood_costs_at_most_one_catch_up_a_second(mentor, monkeypa
     assert {f["type"] for f in frames} == {"pong"}  # no queries, just pongs
     await comm.send_to(text_data='{"type": "ping", "last_id": 0, "pad": "' + "x" * 5000 + '"}')
     assert await comm.receive_nothing(timeout=0.3)  # oversized frames are ignored
+    await comm.disconnect()
+
+
+async def test_a_socket_whose_token_expired_closes_with_4001_at_the_next_heartbeat(
+    mentor, monkeypatch
+):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    # Later than the access token's lifetime: the connection's token has expired.
+    later = consumers._now() + settings.ACCESS_TOKEN_LIFETIME.total_seconds() + 1
+    monkeypatch.setattr(consumers, "_now", lambda: later)
+    await comm.send_json_to({"type": "ping", "last_id": 0})
+    assert await comm.receive_output(timeout=2) == {"type": "websocket.close", "code": 4001}
+
+
+async def test_a_socket_whose_token_expired_delivers_no_more_events(mentor, monkeypatch):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    later = consumers._now() + settings.ACCESS_TOKEN_LIFETIME.total_seconds() + 1
+    monkeypatch.setattr(consumers, "_now", lambda: later)
+    await notify(mentor, "booking", "Not for a stale socket")
+    await push_update(mentor.pk, "bell", count=3)
+    # Closed instead of delivered (the client reconnects and catches up).
+    assert await comm.receive_output(timeout=2) == {"type": "websocket.close", "code": 4001}
+    assert await comm.receive_nothing(timeout=0.3)
+
+
+async def test_a_socket_with_a_valid_token_keeps_going(mentor):
+    comm = await connect(mentor)
+    await frames_until(comm, "ready")
+    expires = consumers.token_expiry({"headers": [(b"cookie", (await _cookie(mentor)).encode())]})
+    assert expires is not None and expires > consumers._now()
+    await comm.send_json_to({"type": "ping", "last_id": 0})
+    assert (await comm.receive_json_from(timeout=2))["type"] == "pong"
     await comm.disconnect()

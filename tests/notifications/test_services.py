@@ -257,3 +257,19 @@ def test_reminder_passes_racing_in_two_threads_send_one_reminder_per_row(mentor)
     assert sum(results) == 3
     assert Notification.objects.filter(kind="session_reminder").count() == 3
     assert not Session.objects.filter(reminder_sent_at__isnull=True).exists()
+
+
+def test_nothing_else_talks_to_the_channel_layer_directly():
+    """Pushes go through notify()/push_update()/push_to_group(): stored, after commit."""
+    from django.conf import settings
+
+    root = settings.BASE_DIR
+    apps = [p for p in root.iterdir() if (p / "apps.py").exists() or p.name == "mentorhub"]
+    offenders = [
+        str(path.relative_to(root))
+        for app in apps
+        for path in app.rglob("*.py")
+        if path != root / "notifications" / "services.py"
+        and "get_channel_layer" in path.read_text()
+    ]
+    assert apps and offenders == []

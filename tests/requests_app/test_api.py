@@ -235,3 +235,17 @@ def test_the_list_endpoints_run_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         mentor_api.get("/api/requests/")
         learner_api.get("/api/learner/requests/")
+
+
+def test_the_schema_lists_the_request_statuses_not_the_session_ones(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    components = schema["components"]["schemas"]
+    page = schema["paths"]["/api/requests/"]["get"]["responses"]["200"]["content"]
+    page_ref = page["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    item_ref = components[page_ref]["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]
+    status = components[item_ref]["properties"]["status"]
+    enum_ref = (status.get("allOf") or [status])[0]["$ref"].rsplit("/", 1)[1]
+    assert set(components[enum_ref]["enum"]) == set(SessionRequest.Status.values)
+    assert set(components["SessionStatusEnum"]["enum"]) == {
+        "draft", "scheduled", "live", "completed", "cancelled",
+    }  # fmt: skip

@@ -25,3 +25,19 @@ def test_the_demo_requests_are_created_once(settings):
     assert mine.count() + theirs.count() == SessionRequest.objects.count()
     for r in mine.filter(status="pending"):
         assert r.last_preferred_at == max(r.preferred_datetimes)
+
+
+def test_seeding_again_after_the_demo_requests_expired_tops_up_pending_ones(settings):
+    users = seed_accounts()
+    demo.seed(users)
+    mine = SessionRequest.objects.filter(mentor=users["mentor"])
+    answered = mine.exclude(status="pending").count()
+    mine.filter(status="pending").update(status="expired")  # days later: all times passed
+
+    demo.seed(users)
+
+    assert mine.filter(status="pending").count() >= 3
+    assert mine.exclude(status__in=["pending", "expired"]).count() == answered  # not redone
+    assert mine.filter(status="accepted").count() == 1
+    demo.seed(users)
+    assert mine.filter(status="pending").count() == len(demo.MENTOR_REQUESTS)

@@ -6,10 +6,12 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import transaction
 
 from accounts.tokens import issue_tokens
 from mentorhub.asgi import application
 from requests_app import services
+from requests_app.models import SessionRequest
 
 from .conftest import future
 
@@ -83,3 +85,24 @@ async def test_every_open_dashboard_of_the_mentor_sees_the_pending_count_change(
     assert await bystander.receive_nothing(timeout=0.3)
     for comm in (tab_one, tab_two, bystander):
         await comm.disconnect()
+
+
+async def test_the_pushed_count_is_read_after_commit(mentor, learner):
+    """The badge shows the committed count, not one read mid-transaction.
+
+    Here a second change commits together with the request (as another
+    answer committing at the same moment would): the pushed count includes it.
+    """
+    tab = await connect(mentor)
+
+    @sync_to_async
+    def send_then_withdraw_in_one_transaction():
+        with transaction.atomic():
+            r = services.create_request(
+                learner, mentor, topic="Gone at once", preferred_times=[future(24)]
+            )
+            SessionRequest.objects.filter(pk=r.pk).update(status="withdrawn")
+
+    await send_then_withdraw_in_one_transaction()
+    assert await badge_count(tab) == 0
+    await tab.disconnect()

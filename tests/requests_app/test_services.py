@@ -38,6 +38,7 @@ def test_it_creates_a_pending_request_with_utc_times_and_tells_the_mentor(learne
     assert note.kind == "new_request"
     assert note.title == f"New request from {learner.display_name}"
     assert note.url == "/mentor/dashboard/requests/"
+    assert note.level == "info"  # a toast and the bell, not an urgent banner
 
 
 def test_it_uses_the_mentors_default_duration_when_none_is_given(learner, mentor):

@@ -412,6 +412,17 @@ def test_my_requests_shows_accepted_with_time_and_session_link(learner_client, l
     assert "&lt;b&gt;Bold&lt;/b&gt; topic" in html
 
 
+def test_my_requests_say_which_zone_each_time_is_in(learner_client, learner, mentor):
+    learner.timezone = "Europe/London"
+    learner.save()
+    times = [future(24), future(24 * 150)]  # possibly either side of a DST change
+    r = make_request(learner, mentor, times=times)
+    html = learner_client.get("/").content.decode()
+    for when in [*times, r.created_at]:
+        local = when.astimezone(learner.tzinfo)
+        assert f"{local:%H:%M} {local.tzname()}" in html
+
+
 def test_withdrawing_asks_first_then_updates_the_list(learner_client, learner, pending):
     dialog = learner_client.get(f"/requests/{pending.pk}/withdraw/", **HTMX).content.decode()
     assert "<dialog data-modal" in dialog and "Withdraw request" in dialog

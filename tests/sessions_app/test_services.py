@@ -346,8 +346,12 @@ def test_reminders_go_out_exactly_once(mentor, learner):
     learner_note = Notification.objects.get(user=learner, kind="session_reminder")
     assert mentor_note.title == "Your session ‘Pairing’ starts in 5 minutes"
     assert mentor_note.level == learner_note.level == "urgent"
-    assert mentor_note.url == "/mentor/dashboard/sessions/scheduled/"
-    assert learner_note.url == f"/live/{session.pk}/"
+    # The mentor's banner leads to the room's Start Session; the learners' to the room.
+    assert mentor_note.url == learner_note.url == f"/live/{session.pk}/"
+    assert (mentor_note.action_label, learner_note.action_label) == (
+        "Start Session",
+        "Open session",
+    )
     later.refresh_from_db()
     assert later.reminder_sent_at is None
 
@@ -418,3 +422,18 @@ def test_demo_seed_is_idempotent():
 
 def test_make_user_helper_gives_mentors_a_profile():
     assert make_user("m_x", "mentor").mentor_profile
+
+
+def test_learners_read_a_changed_time_in_their_own_zone(mentor, learner):
+    far = make_user("learner_far", "learner", timezone="America/New_York")
+    year = timezone.now().year + 1
+    # 12:00 UTC in July: 14:00 for the mentor in Berlin, 08:00 in New York.
+    session = make_session(mentor, starts_at=timezone.datetime(year, 7, 1, 12, tzinfo=timezone.UTC))
+    make_booking(session, learner)  # UTC
+    make_booking(session, far)
+    services.update_session(mentor, session, starts_at=session.starts_at + timedelta(hours=1))
+    utc_note = Notification.objects.get(user=learner, kind="session_changed").body
+    far_note = Notification.objects.get(user=far, kind="session_changed").body
+    day = session.starts_at.strftime("%a %d %b")
+    assert f"New time: {day}, 13:00 (was {day}, 12:00, UTC)" in utc_note
+    assert f"New time: {day}, 09:00 (was {day}, 08:00, America/New_York)" in far_note

@@ -532,3 +532,81 @@ def test_confirmations_work_as_full_pages_too(mentor_client, learner_client, men
     response = learner_client.post(f"/sessions/{session.pk}/cancel-booking/")
     assert response.status_code == 302
     assert Booking.objects.get(session=session).status == Booking.Status.CANCELLED
+
+
+def test_descriptions_are_cleaned_on_every_save_even_from_the_admin(staff, mentor):
+    dirty = '<p onclick="x()">Hi <em>there</em></p><script>alert(1)</script><img src=x onerror=y>'
+    # The ORM (shell, data fixes) …
+    session = make_session(mentor, description=dirty)
+    session.refresh_from_db()
+    assert session.description == "<p>Hi <em>there</em></p>"
+    # … and the admin's change form, which the services never see.
+    client = jwt_client(None)
+    client.force_login(staff)
+    local = timezone.localtime(session.starts_at)
+    response = client.post(
+        f"/admin/sessions_app/session/{session.pk}/change/",
+        {
+            "mentor": mentor.pk,
+            "title": session.title,
+            "description": '<a href="javascript:alert(2)">x</a><strong>kept</strong>',
+            "topic": session.topic,
+            "starts_at_0": local.date().isoformat(),
+            "starts_at_1": local.strftime("%H:%M:%S"),
+            "duration_minutes": session.duration_minutes,
+            "capacity": session.capacity,
+            "price": session.price,
+            "status": session.status,
+            "cancel_reason": "",
+            "bookings-TOTAL_FORMS": "0",
+            "bookings-INITIAL_FORMS": "0",
+            "bookings-MIN_NUM_FORMS": "0",
+            "bookings-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session.refresh_from_db()
+    assert session.description == "<a>x</a><strong>kept</strong>"
+
+
+def test_save_and_publish_of_an_edit_that_cannot_publish_saves_nothing(mentor_client, mentor):
+    local_start = timezone.now().astimezone(mentor.tzinfo) + timedelta(days=3)
+    local_start = local_start.replace(hour=14, minute=0, second=0, microsecond=0)
+    make_session(mentor, title="Booked slot", starts_at=local_start, duration_minutes=90)
+    draft = make_session(
+        mentor,
+        title="Old draft title",
+        status=Session.Status.DRAFT,
+        starts_at=local_start + timedelta(days=1),
+    )
+    # Moved onto the scheduled session and published in one go: the overlap refuses
+    # the publish, and the edit must not be half-saved behind the error.
+    data = form_data(
+        title="New title",
+        date=local_start.date().isoformat(),
+        start_time="14:30",
+        action="publish",
+    )
+    response = mentor_client.post(f"/mentor/dashboard/sessions/{draft.pk}/edit/", data, headers=HX)
+    assert response.status_code == 422
+    assert "It overlaps your session ‘Booked slot’" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Session.Status.DRAFT
+    assert draft.title == "Old draft title"
+    assert draft.starts_at == local_start + timedelta(days=1)
+
+
+def test_cancelling_says_learners_were_told_only_when_someone_was_booked(
+    mentor_client, mentor, learner
+):
+    booked = make_session(mentor, title="Booked one")
+    make_booking(booked, learner)
+    empty = make_session(mentor, title="Emptied one", starts_at=timezone.now() + timedelta(days=6))
+    make_booking(empty, learner, status=Booking.Status.CANCELLED)  # left earlier
+    url = "/mentor/dashboard/sessions/{}/cancel/"
+    html = mentor_client.post(url.format(booked.pk), {"tab": "scheduled"}, headers=HX)
+    assert "was cancelled. Booked learners were told." in html.content.decode()
+    html = mentor_client.post(url.format(empty.pk), {"tab": "scheduled"}, headers=HX)
+    assert "‘Emptied one’ was cancelled." in html.content.decode()
+    assert "Booked learners were told" not in html.content.decode()
+    assert Notification.objects.filter(user=learner, kind="session_changed").count() == 1

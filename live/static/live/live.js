@@ -201,6 +201,13 @@ async function openMedia() {
   await fillDevices();
   renderPrejoin();
   startMeter();
+  if (state.joined) {
+    // Joined before the devices answered (the session went live while the
+    // page was still asking): show the tracks that arrived and tell the room.
+    renderLocalTile();
+    renderControls();
+    sendMyState();
+  }
 }
 
 async function fillDevices() {

@@ -86,11 +86,14 @@
       try { old.close(); } catch (e) { /* already closed */ }
     }
     if (rt.unloading) return;
-    setState("reconnecting");
     if (code === 4001) {
+      // Routine: the socket's access token ran out (the server closes it then).
+      // Refresh and come back without flashing "Reconnecting…".
+      setState("refreshing");
       refreshThenReconnect();
       return;
     }
+    setState("reconnecting");
     rt.attempt += 1;
     // Repeated refusals may mean we were signed out elsewhere: check.
     if (rt.attempt % 4 === 0) {
