@@ -138,7 +138,13 @@ def _as_int(value, field: str, label: str) -> int:
 
 
 def _check_overlap(mentor, starts_at: datetime, duration: int, *, exclude: int | None) -> None:
-    """A mentor can't be in two open sessions at once."""
+    """A mentor can't be in two open sessions at once.
+
+    Call inside the writing transaction. Locking the mentor's row serialises
+    concurrent checks of one mentor on PostgreSQL (READ COMMITTED would let two
+    overlapping publishes both pass); on SQLite, IMMEDIATE transactions already do.
+    """
+    type(mentor).objects.select_for_update().filter(pk=mentor.pk).exists()
     ends_at = starts_at + timedelta(minutes=duration)
     candidates = Session.objects.filter(
         mentor=mentor,

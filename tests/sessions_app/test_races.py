@@ -92,3 +92,27 @@ def test_reminder_jobs_in_parallel_send_once():
     results = run_together([services.send_session_reminders] * 3)
     assert sorted(results) == [0, 0, 1], results
     assert Notification.objects.filter(user=mentor, kind="session_reminder").count() == 1
+
+
+def test_two_overlapping_drafts_published_at_once_give_one_scheduled_session():
+    from mentorhub.errors import DomainError
+
+    mentor = make_user("race_overlap", "mentor")
+    for attempt in range(3):
+        starts_at = timezone.now() + timedelta(days=2 + attempt)
+        drafts = [
+            make_session(mentor, title=f"Overlap {attempt}{x}", starts_at=starts_at, status="draft")
+            for x in "ab"
+        ]
+        results = run_together(
+            [
+                lambda d=d: services.publish_session(mentor, Session.objects.get(pk=d.pk))
+                for d in drafts
+            ]
+        )
+        wins = [r for r in results if isinstance(r, Session)]
+        losses = [r for r in results if isinstance(r, DomainError)]
+        assert len(wins) == 1 and len(losses) == 1, results
+        assert "overlaps" in str(losses[0])
+        scheduled = Session.objects.filter(pk__in=[d.pk for d in drafts], status="scheduled")
+        assert scheduled.count() == 1
