@@ -21,23 +21,21 @@ from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from earnings.models import LedgerEntry
 from mentorhub.errors import DomainError
+from mentorhub.localtime import LocalTime, SecondsBetween
 from requests_app.models import SessionRequest
 from sessions_app.models import Booking, Review, Session
-
-from .localtime import LocalTime
 
 PERIODS: dict[str, tuple[str, int | None]] = {
     "30d": ("Last 30 days", 30),
@@ -197,6 +195,15 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def _first_activity(mentor) -> dt.datetime | None:
+    """The oldest instant any of the mentor's figures can come from (two indexed queries)."""
+    firsts = [
+        Session.objects.filter(mentor=mentor).aggregate(first=Min("starts_at"))["first"],
+        SessionRequest.objects.filter(mentor=mentor).aggregate(first=Min("created_at"))["first"],
+    ]
+    return min((f for f in firsts if f is not None), default=None)
+
+
 def _quarter_start(local: dt.datetime) -> dt.datetime:
     month = 3 * ((local.month - 1) // 3) + 1
     return local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -210,7 +217,10 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
     days = PERIODS[period][1]
     since = until - dt.timedelta(days=days) if days else None
     result = Analytics(period=period, since=since, until=until, tz=tz)
-    local = LocalTime(tz, since, until)
+    # The zone's offset changes are spelled out in SQL from the window's start:
+    # for "all time" start at the mentor's first data, not at LocalTime's floor
+    # (decades of DST transitions make every query long to compile).
+    local = LocalTime(tz, since or _first_activity(mentor), until)
 
     bookings = Booking.objects.filter(
         _window_q("session__starts_at", since, until), session__mentor=mentor
@@ -334,17 +344,18 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
     # 10. Rating per quarter: the previous and the current one (independent of period).
     this_quarter = _quarter_start(until.astimezone(tz))
     prev_quarter = _quarter_start(this_quarter - dt.timedelta(days=1))
+    # Two known boundaries: filtered aggregates, no per-row time-zone function.
+    current = Q(created_at__gte=this_quarter)
+    rated = Review.objects.filter(mentor=mentor, created_at__gte=prev_quarter).aggregate(
+        prev_avg=Avg("rating", filter=~current),
+        prev_n=Count("id", filter=~current),
+        now_avg=Avg("rating", filter=current),
+        now_n=Count("id", filter=current),
+    )
     result.quarters = [
-        {
-            "quarter": _month_start(row["q"], tz),
-            "average": round(float(row["avg"]), 2),
-            "count": row["n"],
-        }
-        for row in Review.objects.filter(mentor=mentor, created_at__gte=prev_quarter)
-        .annotate(q=TruncQuarter("created_at", tzinfo=tz))
-        .values("q")
-        .annotate(avg=Avg("rating"), n=Count("id"))
-        .order_by("q")
+        {"quarter": start.date(), "average": round(float(rated[f"{key}_avg"]), 2), "count": n}
+        for key, start in (("prev", prev_quarter), ("now", this_quarter))
+        if (n := rated[f"{key}_n"])
     ]
 
     # 11. Fill speed: hours from publication to each booking made before the start,
@@ -359,9 +370,7 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
         )
         .annotate(
             wd=local.weekday_expr("session__starts_at"),
-            lead=ExpressionWrapper(
-                F("created_at") - F("session__published_at"), output_field=DurationField()
-            ),
+            lead=SecondsBetween("created_at", "session__published_at"),
         )
         .aggregate(
             weekend_avg=Avg("lead", filter=weekend_q),
@@ -385,12 +394,10 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
 
 
 def _hours(value) -> float | None:
-    """An average duration (timedelta, or microseconds on some backends) in hours."""
+    """A duration in seconds (SecondsBetween) in hours."""
     if value is None:
         return None
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 3600
-    return float(value) / 3_600_000_000
+    return float(value) / 3600
 
 
 def _median_response_minutes(answered, count: int) -> float | None:
@@ -399,9 +406,7 @@ def _median_response_minutes(answered, count: int) -> float | None:
         return None
     lo, hi = (count - 1) // 2, count // 2
     durations = list(
-        answered.annotate(
-            took=ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
-        )
+        answered.annotate(took=SecondsBetween("answered_at", "created_at"))
         .order_by("took")
         .values_list("took", flat=True)[lo : hi + 1]
     )

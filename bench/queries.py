@@ -22,6 +22,8 @@ from rest_framework.test import APIClient  # noqa: E402
 from accounts.models import User  # noqa: E402
 from accounts.tokens import issue_tokens  # noqa: E402
 
+# The test client's host name ("testserver") is not an allowed host in production settings.
+settings.ALLOWED_HOSTS.append("testserver")
 urls = json.loads(sys.argv[1])
 user = User.objects.get(username="bench_mentor")
 refresh, access = issue_tokens(user)

@@ -653,6 +653,13 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
         scales = sorted(q)
         small, large = q[scales[0]], q[scales[-1]]
         differing = [k for k in small if small[k]["queries"] != large.get(k, {}).get("queries")]
+        # A page that did not answer 200 measured nothing: that is a failure too.
+        differing += [
+            f"{k} answered {v['status']}"
+            for scale in (small, large)
+            for k, v in scale.items()
+            if v["status"] != 200
+        ]
         rows.append(
             (
                 "queries independent of data size",

@@ -13,8 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from mentorhub.localtime import LocalTime
 
 from .models import LedgerEntry, Payout
 
@@ -100,9 +102,11 @@ def monthly(mentor, months: int = 12, now: datetime | None = None) -> list[dict]
     today = timezone.localtime(now or timezone.now(), tz).date()
     first = _month_start(today, months - 1)
     start = datetime.combine(first, time.min, tzinfo=tz)
+    # Month buckets in SQL (on SQLite without a Python function per row).
+    local = LocalTime(tz, start, now or timezone.now())
     rows = (
         LedgerEntry.objects.filter(mentor=mentor, created_at__gte=start)
-        .annotate(month=TruncMonth("created_at", tzinfo=tz))
+        .annotate(month=local.month_expr("created_at"))
         .values("month")
         .annotate(
             sessions=Count("session", distinct=True),
@@ -114,8 +118,7 @@ def monthly(mentor, months: int = 12, now: datetime | None = None) -> list[dict]
     )
     found = {}
     for row in rows:
-        month = row["month"]
-        key = month.strftime("%Y-%m") if month else ""
+        key = local.month(row["month"]).strftime("%Y-%m") if row["month"] else ""
         found[key] = row
     result = []
     for back in range(months - 1, -1, -1):

@@ -332,7 +332,7 @@ def test_fill_speed_ignores_bookings_made_after_the_start(mentor, learners):
 def test_zone_transitions_are_found_to_the_second():
     from zoneinfo import ZoneInfo
 
-    from analytics.localtime import transitions
+    from mentorhub.localtime import transitions
 
     found = transitions(ZoneInfo("Europe/Berlin"), at(2026, 1, 1), at(2027, 1, 1))
     assert found == (

@@ -16,7 +16,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Case, CharField, Func, Q, Value, When
+from django.db.models import Case, CharField, FloatField, Func, Q, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 
 # Rows before this instant take the offset the zone had then (no data is older).
@@ -130,3 +130,34 @@ class LocalTime:
             return dt.date(int(year), int(month), 1)
         local = value.astimezone(self.tz) if value.tzinfo else value
         return dt.date(local.year, local.month, 1)
+
+
+class SecondsBetween(Func):
+    """`end − start` in seconds as a float, in SQL.
+
+    Django's DurationField arithmetic calls a Python function per row on SQLite;
+    julianday() arithmetic stays inside SQLite. PostgreSQL uses EXTRACT(EPOCH).
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
