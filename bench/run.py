@@ -811,6 +811,10 @@ def write_report(results: dict, args) -> str:
     ):
         if key in results:
             lines += ["", f"## {title}", "", "```json", json.dumps(results[key], indent=2), "```"]
+    # The hand-written part: what was profiled and changed, with before/after figures.
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
     lines += ["", "Reproduce: `make bench` (full) or `make bench-smoke` (CI, scale 0.01).", ""]
     return "\n".join(lines)
 

@@ -89,6 +89,8 @@ class Command(BaseCommand):
         sessions = []
         for i in range(n_sessions):
             frac = i / n_sessions
+            # Even the smallest scale has a row in every subtab (equal query counts).
+            frac = {n_sessions - 3: 0.92, n_sessions - 2: 0.96}.get(i, frac)
             if frac < 0.9:  # three years of completed sessions
                 start = now - timedelta(days=1095 * (1 - frac / 0.9), hours=rng.randint(0, 10))
                 status = Session.Status.COMPLETED
