@@ -35,6 +35,7 @@ class World:
     staff: User
     draft: Session
     scheduled: Session
+    soon: Session  # starts in minutes: its row shows Start Session
     live: Session
     past: Session
     unreviewed: Session
@@ -84,6 +85,7 @@ def build_world() -> World:
 
     draft = _session(owner, Session.Status.DRAFT, timedelta(days=3))
     scheduled = _session(owner, Session.Status.SCHEDULED, timedelta(days=2), booked_count=1)
+    soon = _session(owner, Session.Status.SCHEDULED, timedelta(minutes=5), title="Starting soon")
     live = _session(
         owner,
         Session.Status.LIVE,
@@ -159,6 +161,7 @@ def build_world() -> World:
         staff=staff,
         draft=draft,
         scheduled=scheduled,
+        soon=soon,
         live=live,
         past=past,
         unreviewed=unreviewed,
