@@ -54,7 +54,7 @@ test: css
 	scripts/ensure-chromium
 	scripts/ensure-quality-tools
 	$(PY) -m ruff check .
-	$(PY) -m pytest -m "not e2e" -q
+	$(PY) -m pytest -m "not e2e" -q -n auto
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
 	scripts/test-scaleout
 

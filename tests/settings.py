@@ -11,7 +11,12 @@ os.environ.setdefault("SCHEDULER_IN_PROCESS", "0")
 # Several test runs may share a machine (and its PostgreSQL/Redis): give each
 # run its own test database and channel-layer prefix. The browser-test server
 # inherits the prefix through the environment.
+# pytest-xdist workers inherit the controller's environment: add the worker id,
+# or two workers would share channel groups (user ids repeat across their databases).
 os.environ.setdefault("REDIS_CHANNEL_PREFIX", f"t{os.getpid()}")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER and not os.environ["REDIS_CHANNEL_PREFIX"].endswith(_WORKER):
+    os.environ["REDIS_CHANNEL_PREFIX"] += _WORKER
 _RUN_ID = os.environ["REDIS_CHANNEL_PREFIX"]
 
 from mentorhub.settings import *  # noqa: E402,F403
