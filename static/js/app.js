@@ -17,6 +17,10 @@
     else if (event.key === "End") index = tabs.length - 1;
     else return;
     event.preventDefault();
+    // A tab list swapped in a moment ago may not be processed by htmx yet (that
+    // happens when the swap settles): process it now, or the click would be a
+    // plain link and load the whole page.
+    if (window.htmx) window.htmx.process(tabs[index]);
     tabs[index].focus();
     tabs[index].click();
   });

@@ -82,6 +82,7 @@ def test_a_mentor_works_the_dashboard_with_the_keyboard_only(server_url, browser
         if tab.evaluate("document.activeElement.getAttribute('role') === 'tab'"):
             break
     assert _tab_focused(tab, "My Sessions"), "Tab never reached the tab list"
+    tab.evaluate("window.__kbMarker = 'same-page'")
     # Arrow keys walk every tab (roving tabindex) and Enter/arrow activates it.
     for name in TABS[1:]:
         tab.keyboard.press("ArrowRight")
@@ -95,6 +96,10 @@ def test_a_mentor_works_the_dashboard_with_the_keyboard_only(server_url, browser
     expect(tab.get_by_role("tab", name=re.compile("^My Sessions"))).to_have_attribute(
         "aria-selected", "true"
     )
+    # Still the same page (no full load), focus on the tab, the swap settled.
+    assert tab.evaluate("window.__kbMarker") == "same-page"
+    assert _tab_focused(tab, "My Sessions")
+    expect(tab.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
     # From the tab list, Tab forward to Create Session and open it with Enter.
     for _ in range(40):
         tab.keyboard.press("Tab")
