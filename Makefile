@@ -55,7 +55,7 @@ test: css
 	scripts/ensure-quality-tools
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m "not e2e" -q -n auto
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q --reruns 1
 	scripts/test-scaleout
 
 test-fast: venv
@@ -64,7 +64,7 @@ test-fast: venv
 test-e2e: css
 	scripts/ensure-chromium
 	scripts/ensure-quality-tools
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q --reruns 1
 
 # Benchmarks: real Daphne (and Uvicorn) on generated data; writes docs/benchmarks.md.
 bench: css

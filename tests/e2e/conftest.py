@@ -171,3 +171,16 @@ def screenshot(page, name: str) -> Path:
 
 def no_horizontal_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pages_before_flush(transactional_db, browser):
+    """Close every page before the test database is flushed.
+
+    Set up after `transactional_db`, so torn down before its flush: open pages
+    keep polling the server, and on PostgreSQL a request holding a table lock
+    while TRUNCATE waits for another one deadlocks the flush.
+    """
+    yield
+    for context in list(browser.contexts):
+        context.close()
