@@ -181,6 +181,8 @@ def _quiet_pages_before_flush(transactional_db, browser):
     keep polling the server, and on PostgreSQL a request holding a table lock
     while TRUNCATE waits for another one deadlocks the flush.
     """
+    before = set(browser.contexts)  # module-scoped shared contexts stay open
     yield
     for context in list(browser.contexts):
-        context.close()
+        if context not in before:
+            context.close()
