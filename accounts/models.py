@@ -14,6 +14,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.LEARNER)
     # Every user has a zone (learners too); mentors edit theirs on the Profile tab.
     timezone = models.CharField(max_length=64, default="UTC")
+    # Raised after every write to a mentor's sessions, bookings, requests,
+    # ledger, payouts or reviews; keys the cached figures (mentorhub/mentor_cache.py).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     @property
     def is_mentor(self) -> bool:

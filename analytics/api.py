@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import IsMentor
+from mentorhub.mentor_cache import cached
 
 from .insights import build_insights
 from .queries import DEFAULT_PERIOD, PERIODS, mentor_analytics, parse_period
@@ -22,7 +23,8 @@ from .serializers import AnalyticsSerializer
 @permission_classes([IsMentor])
 def analytics(request: Request) -> Response:
     period = parse_period(request.query_params.get("period"))  # DomainError → 400
-    data = mentor_analytics(request.user, period)
+    mentor = request.user
+    data = cached(mentor, "analytics-data", lambda: mentor_analytics(mentor, period), period)
     payload = data.as_dict()
     payload["insights"] = [{"text": i["text"], "rule": i["rule"]} for i in build_insights(data)]
     return Response(payload)

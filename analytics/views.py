@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
+from mentorhub.mentor_cache import cached
 
 from . import charts
 from .insights import build_insights
@@ -12,6 +13,11 @@ from .queries import DEFAULT_PERIOD, PERIODS, mentor_analytics, parse_period
 
 
 def analytics_context(mentor, period: str) -> dict:
+    """Figures, charts and insights; cached until the mentor's data changes."""
+    return cached(mentor, "analytics", lambda: _analytics_context(mentor, period), period)
+
+
+def _analytics_context(mentor, period: str) -> dict:
     data = mentor_analytics(mentor, period)
     return {
         "a": data,

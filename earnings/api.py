@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMentor
+from mentorhub.mentor_cache import cached
 
 from . import queries, services
 from .serializers import EarningsSerializer, PayoutRequestSerializer, PayoutSerializer
@@ -23,7 +24,8 @@ class EarningsView(APIView):
 
     @extend_schema(responses=EarningsSerializer)
     def get(self, request):
-        summary = queries.balances(request.user)
+        mentor = request.user
+        summary = cached(mentor, "earnings-balances", lambda: queries.balances(mentor))
         data = {
             "currency": summary.currency,
             "total_earned": summary.total_earned,
@@ -32,7 +34,7 @@ class EarningsView(APIView):
             "paid_out": summary.paid_out,
             "reserved": summary.reserved,
             "minimum_payout": settings.MINIMUM_PAYOUT,
-            "monthly": queries.monthly(request.user),
+            "monthly": cached(mentor, "earnings-monthly", lambda: queries.monthly(mentor)),
         }
         return Response(EarningsSerializer(data).data)
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mentorhub.mentor_cache import MentorDataQuerySet
+
 
 class LedgerEntry(models.Model):
     class Kind(models.TextChoices):
@@ -36,6 +38,8 @@ class LedgerEntry(models.Model):
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
     available_at = models.DateTimeField()
+
+    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -82,6 +86,8 @@ class Payout(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -15,6 +15,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
+from mentorhub.mentor_cache import cached, key_for
 
 from . import queries, services
 from .forms import LedgerExportForm, PayoutForm
@@ -26,17 +27,17 @@ PAYOUTS_PER_PAGE = 10
 def _tab_context(request, export_form: LedgerExportForm | None = None) -> dict:
     mentor = request.user
     today = timezone.localdate()
-    months = queries.with_bars(queries.monthly(mentor))
-    sessions_page = Paginator(queries.session_earnings(mentor), SESSIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    sessions_page.object_list = queries.money_rows(sessions_page.object_list)
+    # The rendered monthly and per-session sections too (read before the figures).
+    sections_key = key_for(mentor, "earnings-sections", request.GET.get("page"))
+    # The figures aggregate the whole ledger: cached until the mentor's data changes.
+    months = queries.with_bars(cached(mentor, "earnings-monthly", lambda: queries.monthly(mentor)))
     return {
-        "summary": queries.balances(mentor),
+        "summary": cached(mentor, "earnings-balances", lambda: queries.balances(mentor)),
         "months": months,
         "months_newest_first": list(reversed(months)),
         "year_totals": {k: sum(m[k] for m in months) for k in ("sessions", "gross", "fee", "net")},
-        "sessions_page": sessions_page,
+        "sessions_page": _sessions_page(mentor, request.GET.get("page")),
+        "sections_cache_key": sections_key,
         "payouts_page": _payouts_page(request),
         "export_form": export_form or LedgerExportForm(initial=LedgerExportForm.initial_for(today)),
         "minimum_payout": settings.MINIMUM_PAYOUT,
@@ -44,6 +45,20 @@ def _tab_context(request, export_form: LedgerExportForm | None = None) -> dict:
         "fee_percent": settings.PLATFORM_FEE_PERCENT,
         "now": timezone.now(),
     }
+
+
+def _sessions_page(mentor, number):
+    """One page of per-session earnings; the grouped rows and their count are cached."""
+
+    def compute():
+        page = Paginator(queries.session_earnings(mentor), SESSIONS_PER_PAGE).get_page(number)
+        rows = queries.money_rows(page.object_list)
+        return {"number": page.number, "count": page.paginator.count, "rows": rows}
+
+    data = cached(mentor, "earnings-sessions", compute, number)
+    page = Paginator(range(data["count"]), SESSIONS_PER_PAGE).get_page(data["number"])
+    page.object_list = data["rows"]
+    return page
 
 
 def _payouts_page(request):

@@ -9,8 +9,10 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from accounts.ws_auth import JWTCookieAuthMiddleware  # noqa: E402
+from mentorhub.http_limit import BoundedHTTP  # noqa: E402
 from mentorhub.routing import websocket_urlpatterns  # noqa: E402
 from notifications.scheduler import JobRunnerApp  # noqa: E402
 
@@ -19,7 +21,7 @@ from notifications.scheduler import JobRunnerApp  # noqa: E402
 application = JobRunnerApp(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            "http": BoundedHTTP(django_asgi_app, settings.HTTP_CONCURRENCY),
             "websocket": AllowedHostsOriginValidator(
                 JWTCookieAuthMiddleware(URLRouter(websocket_urlpatterns))
             ),

@@ -138,7 +138,25 @@ TEMPLATES = [
 ]
 
 ASGI_APPLICATION = "mentorhub.asgi.application"
+# Django HTTP requests one server process works on at once; more wait in the
+# event loop (mentorhub/http_limit.py). 0 = no limit. Run one process per core.
+HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 2)
 WSGI_APPLICATION = "mentorhub.wsgi.application"
+
+# --- Caches -----------------------------------------------------------------
+# "figures": a mentor's computed Earnings/Analytics figures, per process; keys
+# carry the mentor's data_version (read from the database), so several
+# processes need no shared cache (mentorhub/mentor_cache.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": env_int("FIGURES_CACHE_ENTRIES", 2000)},
+    },
+}
+if env_int("FIGURES_CACHE_ENTRIES", 2000) <= 0:  # 0 turns the cache off (benchmarks: cold figures)
+    CACHES["figures"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # --- Database ---------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -247,7 +265,8 @@ SPECTACULAR_SETTINGS = {
 # --- I18N / time --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# English only: no translation machinery on every rendered value.
+USE_I18N = False
 USE_TZ = True
 
 # --- Static and media ------------------------------------------------------------

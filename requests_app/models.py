@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
+from mentorhub.mentor_cache import MentorDataQuerySet
+
 
 class SessionRequest(models.Model):
     class Status(models.TextChoices):
@@ -39,6 +41,8 @@ class SessionRequest(models.Model):
     last_preferred_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
 
     class Meta:
         ordering = ["-created_at"]

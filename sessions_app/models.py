@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorhub.mentor_cache import MentorDataQuerySet
+
 from .sanitize import clean_description
 
 
@@ -46,6 +48,8 @@ class Session(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
 
     class Meta:
         ordering = ["starts_at"]
@@ -101,6 +105,10 @@ class Session(models.Model):
         return self.status == self.Status.LIVE
 
 
+class BookingQuerySet(MentorDataQuerySet):
+    mentor_path = "session__mentor_id"
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
@@ -117,6 +125,8 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)  # first presence in the live room
+
+    objects = BookingQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
 
     class Meta:
         ordering = ["created_at"]
@@ -154,6 +164,8 @@ class Review(models.Model):
     )
     comment = models.TextField(max_length=2000, blank=True)  # plain text
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -43,9 +44,16 @@ def mentor_sessions(mentor, subtab: str, order: str | None = None) -> QuerySet[S
     order = order if order in ORDERINGS else DEFAULT_ORDER[subtab]
     qs = Session.objects.filter(mentor=mentor, status__in=SUBTAB_STATUSES[subtab])
     if subtab == "past":
-        qs = qs.annotate(
-            attended_count=Count("bookings", filter=Q(bookings__status=Booking.Status.ATTENDED))
+        # A correlated subquery, not a JOIN + GROUP BY: the database then pages
+        # through the (mentor, status, starts_at) index and counts for one page only.
+        attended = (
+            Booking.objects.filter(session=OuterRef("pk"), status=Booking.Status.ATTENDED)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        qs = qs.annotate(attended_count=Coalesce(Subquery(attended), 0))
     return qs.order_by(*ORDERINGS[order])
 
 

@@ -12,6 +12,7 @@ from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
+from mentorhub.mentor_cache import key_for
 
 from . import services
 from .forms import CancelForm, SessionForm
@@ -44,13 +45,21 @@ def _panel_context(request, status: str, **extra) -> dict:
     params = request.POST if request.method == "POST" else request.GET
     order = params.get("order")
     order = order if order in ORDERINGS else DEFAULT_ORDER[status]
+    rows_key = key_for(request.user, "sessions-rows", status, order, params.get("page"))
     paginator = Paginator(mentor_sessions(request.user, status, order), PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     counts = subtab_counts(request.user)
+    # Rendered rows are cached until the mentor's data changes, except rows that
+    # hold a CSRF token (Start Session) or live presence, and a highlighted row.
+    if extra.get("highlight") or any(
+        s.status == Session.Status.LIVE or s.is_startable for s in page
+    ):
+        rows_key = None
     return {
         "status": status,
         "subtabs": [(key, label, counts[key]) for key, label in SUBTABS],
         "page": page,
+        "rows_cache_key": rows_key,
         "order": order,
         "base_url": f"/mentor/dashboard/sessions/{status}/",
         **extra,

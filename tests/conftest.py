@@ -125,3 +125,12 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_figures_cache():
+    """Cached figures never leak from one test into the next (primary keys are reused)."""
+    from django.core.cache import caches
+
+    caches["figures"].clear()
+    yield

@@ -33,6 +33,13 @@ if not env_bool("E2E_SERVER", False):
     else:
         DATABASES["default"]["TEST"] = {"NAME": f"test_mentorhub_{_RUN_ID}"}  # noqa: F405
 
+if not env_bool("E2E_SERVER", False):
+    # In-process tests run inside a transaction that never commits, so the
+    # after-commit invalidation of cached figures never runs there: they compute
+    # figures afresh. tests/test_mentor_cache.py turns the cache on and commits;
+    # the browser-test server (E2E_SERVER) caches as in production.
+    CACHES["figures"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
+
 if env_bool("E2E_SERVER", False):
     JWT_COOKIE_SECURE = False
     SESSION_COOKIE_SECURE = False
