@@ -18,6 +18,20 @@ class User(AbstractUser):
     # ledger, payouts or reviews; keys the cached figures (mentorhub/mentor_cache.py).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
+    def save(self, *args, **kwargs):
+        # data_version is only ever raised in the database (F() + 1): a full save
+        # of a user loaded earlier must not write an old value back.
+        if (
+            not (self._state.adding or kwargs.get("force_insert"))
+            and kwargs.get("update_fields") is None
+        ):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def is_mentor(self) -> bool:
         return self.role == self.Role.MENTOR

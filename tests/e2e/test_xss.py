@@ -243,20 +243,22 @@ def _open_in_slot(tab, url: str, target: str) -> None:
 
 
 def check_visits(context, server_url: str, visits: list[Visit]) -> list[list[str]]:
-    """Problems per visit. Visits sharing a user and a page reuse one loaded tab:
-    each fragment/dialog is swapped in and scanned on its own."""
+    """Problems per visit. Visits of one user share a tab: a new page is loaded
+    when the path changes; each fragment/dialog is swapped in and scanned on its own."""
     context.clear_cookies()
     sign_in(context, server_url, visits[0].user)
     tab = context.new_page()
     watch = Watch(tab)
-    results = []
+    results, path, page_problems = [], None, []
     try:
-        response = tab.goto(server_url + visits[0].path, wait_until="load")
-        page_problems = []
-        if response is None or response.status >= 500:
-            page_problems.append(f"answered {response and response.status}")
         for visit in visits:
             seen = len(watch.events)
+            if visit.path != path or visit.popup:
+                path = visit.path
+                response = tab.goto(server_url + path, wait_until="load")
+                page_problems = []
+                if response is None or response.status >= 500:
+                    page_problems.append(f"answered {response and response.status}")
             if visit.fragment:
                 _open_in_slot(tab, visit.fragment, "#tab-panel")
             if visit.dialog:
@@ -269,24 +271,18 @@ def check_visits(context, server_url: str, visits: list[Visit]) -> list[list[str
                 expect(tab.locator(shown).first).to_be_visible()
             # Let anything injected run: a load trigger, an autofocus, a hover.
             tab.mouse.move(200, 300)
-            tab.wait_for_timeout(150)
-            problems = page_problems + tab.evaluate(DOM_SCAN) + watch.events[seen:]
-            results.append(problems)
+            tab.wait_for_timeout(80)
+            results.append(page_problems + tab.evaluate(DOM_SCAN) + watch.events[seen:])
         return results
     finally:
         tab.close()
 
 
 def _batches(visits: list[Visit]) -> list[list[Visit]]:
-    """Consecutive visits of the same user and page, without a popup, go together."""
+    """Consecutive visits of the same user go together."""
     batches: list[list[Visit]] = []
     for visit in visits:
-        last = batches[-1][-1] if batches else None
-        if (
-            last
-            and (last.user, last.path) == (visit.user, visit.path)
-            and not (last.popup or visit.popup)
-        ):
+        if batches and batches[-1][-1].user == visit.user:
             batches[-1].append(visit)
         else:
             batches.append([visit])

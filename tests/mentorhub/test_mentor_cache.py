@@ -176,3 +176,13 @@ def test_analytics_tab_and_api_see_a_new_review(ann):
     review(past, learner, 4, comment="Clear and kind")
     assert "Clear and kind" in client.get(ANALYTICS, HTTP_HX_REQUEST="true").content.decode()
     assert reviews_count(client) == 1
+
+
+def test_saving_a_user_loaded_earlier_keeps_the_raised_version(ann):
+    stale = User.objects.get(pk=ann.pk)
+    ledger(ann, "5.00")
+    raised = version(ann)
+    stale.first_name = "Ann"
+    stale.save()
+    assert version(ann) == raised
+    assert User.objects.get(pk=ann.pk).first_name == "Ann"
