@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run run-https test test-fast test-e2e test-scaleout lint fmt bench bench-smoke css migrate seed clean audit fuzz
+.PHONY: run dev run-https test test-fast test-e2e test-scaleout lint fmt bench bench-smoke css migrate seed clean audit fuzz
 
 # A Python 3.12+ interpreter: python3.13/3.12 on PATH, else one pyenv installed.
 PYTHON := $(shell scripts/find-python)
@@ -29,23 +29,51 @@ theme/static_src/node_modules: theme/static_src/package-lock.json
 css: venv theme/static_src/node_modules
 	cd theme/static_src && npm run --silent build >/dev/null
 
+# The secret key of this checkout, generated once (untracked; .gitignore).
+.secret_key:
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# `make run`: debug off (friendly error pages, WhiteNoise), plain HTTP on
+# loopback (cookies Secure only over HTTPS); `make dev`: debug and auto-reload.
+LOCAL_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
+RUN_ENV = $(LOCAL_KEY) DJANGO_DEBUG=0 DJANGO_PLAIN_HTTP=1
+DEV_ENV = $(LOCAL_KEY) DJANGO_DEBUG=1
+
+define demo_banner
+	@echo ""
+	@echo "  MentorHub is running at http://$(HOST):$(PORT)/"
+	@echo "  Sign in as mentor / learner / admin with password $${DEMO_PASSWORD:-mentorhub-demo}"
+	@echo "  (also mentor2, learner2; Django admin at /admin/)"
+	@echo ""
+endef
+
 migrate: venv
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 
 seed: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
 
-run: css seed
-	@echo ""
-	@echo "  MentorHub is running at http://$(HOST):$(PORT)/"
-	@echo "  Sign in as mentor / learner / admin with password $${DEMO_PASSWORD:-mentorhub-demo}"
-	@echo "  (also mentor2, learner2; Django admin at /admin/)"
-	@echo ""
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) mentorhub.asgi:application
+run: css .secret_key
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py seed_demo --force
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(demo_banner)
+	$(RUN_ENV) exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) mentorhub.asgi:application
 
-# HTTPS + WSS for phones on the LAN (listens on 0.0.0.0:8443 unless HTTPS_HOST/HTTPS_PORT).
-run-https: css seed
-	HOST=$${HTTPS_HOST:-0.0.0.0} PORT=$${HTTPS_PORT:-8443} scripts/run-https
+# Debug pages and auto-reload (Django's runserver, served by Daphne: same ASGI app).
+dev: css .secret_key
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(demo_banner)
+	$(DEV_ENV) exec $(PY) manage.py runserver $(HOST):$(PORT)
+
+# HTTPS + WSS for phones on the LAN (listens on 0.0.0.0:8443 unless HTTPS_HOST/HTTPS_PORT);
+# never with debug: other machines can reach it.
+run-https: css .secret_key
+	$(LOCAL_KEY) DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput -v0
+	$(LOCAL_KEY) DJANGO_DEBUG=0 $(PY) manage.py seed_demo --force
+	$(LOCAL_KEY) DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	$(LOCAL_KEY) HOST=$${HTTPS_HOST:-0.0.0.0} PORT=$${HTTPS_PORT:-8443} scripts/run-https
 
 # Tests: unit/integration first, then browser tests in their own process
 # (pytest-asyncio and Playwright's event loop don't share a process well),

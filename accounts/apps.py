@@ -6,11 +6,14 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
+        from mentorhub.jobs import register_job
         from mentorhub.mentor_cache import connect_signals
 
         from . import (
             schema,  # noqa: F401  (registers the OpenAPI extension)
             signals,  # noqa: F401  (a profile row for every mentor)
         )
+        from .tokens import prune_rotations
 
         connect_signals()
+        register_job("accounts.prune_rotations", prune_rotations)

@@ -1,4 +1,5 @@
-"""Authenticate page requests from the JWT cookies; activate the user's zone."""
+"""Authenticate page requests from the JWT cookies; activate the user's zone;
+mark cookies Secure on HTTPS."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,7 +13,9 @@ class JWTCookieMiddleware:
 
     When the access cookie is missing or expired but the refresh cookie is
     valid, the refresh token is rotated and both cookies are re-set on the
-    response. A failed refresh clears the cookies (the user signs in again).
+    response. A failed refresh clears the cookies (the user signs in again);
+    tabs presenting the same refresh cookie at once all get the same new pair
+    (accounts.tokens.rotate_refresh's grace window).
     """
 
     def __init__(self, get_response):
@@ -48,6 +51,25 @@ class JWTCookieMiddleware:
             set_auth_cookies(response, *new_pair)
         elif clear:
             clear_auth_cookies(response)
+        return response
+
+
+class SecureCookiesOverHttpsMiddleware:
+    """Every cookie set on an HTTPS response is Secure.
+
+    In production the settings make every cookie Secure anyway; under
+    `make run` (DJANGO_PLAIN_HTTP, plain HTTP on loopback) they are not, so a
+    browser can sign in over http://127.0.0.1, while HTTPS still gets Secure.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.is_secure():
+            for morsel in response.cookies.values():
+                morsel["secure"] = True
         return response
 
 

@@ -93,3 +93,24 @@ class MentorProfile(models.Model):
         from django.conf import settings
 
         return f"{settings.MEDIA_URL}{self.picture_small}" if self.picture_small else None
+
+
+class RefreshRotation(models.Model):
+    """A refresh token that was exchanged, and the pair it was exchanged for.
+
+    Within the grace window the same old token yields this same pair again
+    (several tabs refreshing at once); after it, a reuse means the token was
+    stolen and the whole family (every token descending from one sign-in) is
+    revoked. A database row, so every server process agrees (accounts/tokens.py).
+    """
+
+    jti = models.CharField(max_length=255, unique=True)  # the consumed token
+    new_jti = models.CharField(max_length=255, unique=True)
+    family = models.CharField(max_length=255, db_index=True)  # jti of the sign-in's token
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    refresh = models.TextField()
+    access = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.jti} → {self.new_jti}"

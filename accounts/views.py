@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from notifications.services import close_user_sockets
+
 from .forms import LoginForm
 from .tokens import clear_auth_cookies, issue_tokens, revoke_refresh, set_auth_cookies
 
@@ -59,6 +61,7 @@ def login_view(request):
 def logout_view(request):
     if request.jwt_refresh:
         revoke_refresh(request.jwt_refresh)
+    close_user_sockets(request.user.pk)  # open pages' sockets close now, not at expiry
     response = redirect("/login/")
     clear_auth_cookies(response)
     response.jwt_handled = True

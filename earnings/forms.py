@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from core.timebounds import BoundedDateFormField
 from mentorhub.errors import DomainError
 
 from . import services
@@ -43,12 +44,12 @@ class PayoutForm(forms.Form):
 
 
 class LedgerExportForm(forms.Form):
-    start = forms.DateField(
+    start = BoundedDateFormField(
         label="From",
         widget=forms.DateInput(attrs={"type": "date", "class": INPUT}),
         error_messages={"required": "Choose a start date.", "invalid": "Enter a valid date."},
     )
-    end = forms.DateField(
+    end = BoundedDateFormField(
         label="To",
         widget=forms.DateInput(attrs={"type": "date", "class": INPUT}),
         error_messages={"required": "Choose an end date.", "invalid": "Enter a valid date."},

@@ -10,9 +10,10 @@ Invariants:
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -23,6 +24,7 @@ from mentorhub.errors import ConflictError, DomainError
 
 from .models import BalanceLock, LedgerEntry, Payout
 
+AMOUNT_FORMAT = "Enter the amount as a number in digits, e.g. 120 or 120.50."
 CENT = Decimal("0.01")
 EARNINGS_URL = "/mentor/dashboard/earnings/"
 
@@ -126,25 +128,33 @@ def record_adjustment(mentor, amount: Decimal, description: str, *, kind=None) -
 # --- Payouts --------------------------------------------------------------------
 
 
+# Only ASCII digits with an optional cents part: "2,0" or "٢٠" must never be
+# read as 20 (Decimal() accepts Unicode digits, and stripping commas changed values).
+_AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
+
+
 def parse_amount(raw) -> Decimal:
     """The amount a mentor typed, as a positive Decimal with at most two places."""
     if isinstance(raw, bool) or raw is None:
         raise DomainError("Enter an amount.", field="amount")
-    text = str(raw).strip().replace(",", "") if isinstance(raw, str) else str(raw)
+    if isinstance(raw, int | Decimal):  # a JSON integer, or an amount parsed before
+        raw = format(raw, "f") if isinstance(raw, Decimal) and raw.is_finite() else str(raw)
+    if not isinstance(raw, str):
+        raise DomainError(AMOUNT_FORMAT, field="amount")
+    text = raw.strip()
     if not text:
         raise DomainError("Enter an amount.", field="amount")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise DomainError("Enter the amount as a number, e.g. 120.00.", field="amount") from None
-    if not amount.is_finite():
-        raise DomainError("Enter the amount as a number, e.g. 120.00.", field="amount")
-    if amount.as_tuple().exponent < -2:
-        raise DomainError("Use at most two decimal places (cents).", field="amount")
+    if not _AMOUNT.fullmatch(text):
+        if re.fullmatch(r"-[0-9]+(\.[0-9]+)?", text):
+            raise DomainError("The amount must be more than zero.", field="amount")
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
+            raise DomainError("Use at most two decimal places (cents).", field="amount")
+        if re.fullmatch(r"[0-9]{11,}(\.[0-9]*)?", text):
+            raise DomainError("That amount is too large.", field="amount")
+        raise DomainError(AMOUNT_FORMAT, field="amount")
+    amount = Decimal(text)
     if amount <= 0:
         raise DomainError("The amount must be more than zero.", field="amount")
-    if amount >= Decimal("1e10"):
-        raise DomainError("That amount is too large.", field="amount")
     return amount.quantize(CENT)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.decorators import mentor_required
+from core import csvsafe
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
 from mentorhub.mentor_cache import cached, key_for
@@ -148,11 +147,6 @@ CSV_HEADER = [
 ]
 
 
-def _safe_cell(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def ledger_rows(entries, tz):
     yield CSV_HEADER
     for e in entries.iterator(chunk_size=500):
@@ -161,7 +155,7 @@ def ledger_rows(entries, tz):
             timezone.localtime(e.created_at, tz).isoformat(),
             e.kind,
             e.session_id or "",
-            _safe_cell(title),
+            title,
             e.booking_id or "",
             services.money(e.gross),
             services.money(e.fee),
@@ -186,6 +180,6 @@ def ledger_csv(request):
     # One mentor's ledger is small (a few thousand rows over years): no streaming,
     # which under ASGI would buffer a sync iterator anyway.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    csv.writer(response).writerows(ledger_rows(entries, request.user.tzinfo))
+    csvsafe.writer(response).writerows(ledger_rows(entries, request.user.tzinfo))
     response["Content-Disposition"] = f'attachment; filename="ledger-{start}-{end}.csv"'
     return response

@@ -5,10 +5,16 @@ class LiveConfig(AppConfig):
     name = "live"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from mentorhub.jobs import register_job
+        from sessions_app.models import Booking, Session
         from sessions_app.signals import session_completed
 
         from . import services
 
         register_job("live.close_stale_presence", services.close_stale_presence)
         session_completed.connect(services.close_room, dispatch_uid="live.close_room")
+        # Admin edits that take access away close the sockets concerned.
+        post_save.connect(services.booking_saved, sender=Booking, dispatch_uid="live.booking")
+        post_save.connect(services.session_saved, sender=Session, dispatch_uid="live.session")

@@ -24,6 +24,18 @@ server → client
     {"type": "pong", "session": status}
     {"type": "error", "code", "message"}
 
+Close codes (Daphne sends only 1000 and 3000–4999): 4001 token expired or
+signed out (refresh over HTTP, then reconnect), 4003 access lost (booking
+cancelled, account deactivated), 4009 replaced by another page, 4010 session
+over, 4011 unexpected server error, 4013 message too big, 4015 binary frame,
+4029 too many messages.
+
+Access is checked on connect, re-checked when a write pushes "access.check"
+(notifications.services.recheck_access: booking or session cancelled,
+deactivation) and on a slow heartbeat as a safety net; "access.revoked"
+(signed out) closes at once. The token's expiry is checked on every message.
+Presence is released in disconnect() however the socket ends.
+
 A peer id is "<user id>-<per-page id>": stable across socket reconnects of
 one page (media can survive a signaling blip), new after a reload.
 """
@@ -38,7 +50,10 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from accounts.ws_auth import token_expiry
 from mentorhub.errors import DomainError
+from mentorhub.websockets import CLOSE_INTERNAL, BadFrame, CrashGuard, parse_object
+from notifications.services import sockets_group
 from sessions_app.models import Session
 
 from . import services
@@ -48,12 +63,14 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 64 * 1024
 RATE_WINDOW_SECONDS = 10
 RATE_MAX_MESSAGES = 600  # ICE trickle bursts stay far below this
+ACCESS_RECHECK_SECONDS = 10  # heartbeat safety net behind the pushed re-checks
 CLOSE_TOKEN_EXPIRED = 4001  # refresh the cookies over HTTP, then reconnect
+CLOSE_FORBIDDEN = 4003  # no longer a member: don't reconnect
 CLOSE_REPLACED = 4009  # the same person joined from another page
 CLOSE_ENDED = 4010  # the session is over
-CLOSE_POLICY = 1008
-CLOSE_TOO_BIG = 1009
-CLOSE_UNSUPPORTED = 1003
+CLOSE_TOO_BIG = 4013
+CLOSE_UNSUPPORTED = 4015
+CLOSE_RATE = 4029
 
 ADDRESSED = {"offer", "answer", "ice"}
 ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping"}
@@ -74,7 +91,14 @@ def _status(session_id: int) -> str:
     return Session.objects.filter(pk=session_id).values_list("status", flat=True).first() or ""
 
 
-class SignalingConsumer(AsyncWebsocketConsumer):
+_access = database_sync_to_async(services.current_access)
+
+
+def _now() -> float:
+    return time.time()
+
+
+class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -93,10 +117,15 @@ class SignalingConsumer(AsyncWebsocketConsumer):
         self.role = member.role
         self.name = user.display_name
         self.peer_id = ""  # set by "join"
+        self.closing = False
+        self.expires_at = token_expiry(self.scope)
+        self.checked_at = time.monotonic()
         self.group = services.room_group(self.session_id)
+        self.groups_joined = [self.group, sockets_group(user.pk)]
         self.window_start = time.monotonic()
         self.window_count = 0
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self._send(
             {
@@ -107,33 +136,55 @@ class SignalingConsumer(AsyncWebsocketConsumer):
         )
 
     async def disconnect(self, code):
+        """However the socket ends (even after an error), its presence is released."""
         if not hasattr(self, "group"):
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        if self.peer_id:
-            await self._leave("disconnected")
+        try:
+            for group in self.groups_joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        finally:
+            await self._release("disconnected")
+
+    async def crashed(self):
+        await self._shut(CLOSE_INTERNAL, "disconnected")
+
+    async def _shut(self, code: int, reason: str | None = None) -> None:
+        """Close once; with a reason, the others hear at once that we left."""
+        if getattr(self, "closing", False):
+            return
+        self.closing = True
+        if reason and hasattr(self, "group"):
+            await self._release(reason)
+        await self.close(code=code)
 
     # --- incoming ---------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        if bytes_data is not None:
-            await self._error("binary", "Only JSON text messages are accepted.")
-            await self.close(code=CLOSE_UNSUPPORTED)
+        if self.closing:
             return
-        if len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
-            await self._error("too_large", "Messages are limited to 64 KB.")
-            await self.close(code=CLOSE_TOO_BIG)
+        if self.expires_at is not None and _now() >= self.expires_at:
+            # Peers keep the media a moment ("disconnected"): the page refreshes
+            # its cookies and rejoins with the same peer id.
+            await self._shut(CLOSE_TOKEN_EXPIRED)
             return
         if not self._within_rate():
             await self._error("rate", "Too many messages.")
-            await self.close(code=CLOSE_POLICY)
+            await self._shut(CLOSE_RATE, "disconnected")
+            return
+        if bytes_data is not None or text_data is None:
+            await self._error("binary", "Only JSON text messages are accepted.")
+            await self._shut(CLOSE_UNSUPPORTED, "disconnected")
+            return
+        if len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+            await self._error("too_large", "Messages are limited to 64 KB.")
+            await self._shut(CLOSE_TOO_BIG, "disconnected")
             return
         try:
-            message = json.loads(text_data)
-        except ValueError:
+            message = parse_object(text_data, max_chars=MAX_MESSAGE_BYTES)
+        except BadFrame:
             await self._error("malformed", "Messages must be JSON objects.")
             return
-        kind = message.get("type") if isinstance(message, dict) else None
+        kind = message.get("type")
         if not isinstance(kind, str) or kind not in ALLOWED:
             await self._error("unknown_type", "Unknown message type.")
             return
@@ -147,12 +198,17 @@ class SignalingConsumer(AsyncWebsocketConsumer):
         return self.window_count <= RATE_MAX_MESSAGES
 
     async def _on_ping(self, message):
+        due = time.monotonic() - self.checked_at >= ACCESS_RECHECK_SECONDS
+        if due and not await self._still_allowed():
+            return
         if self.peer_id and not await database_sync_to_async(services.touch)(self.channel_name):
             # The stale-presence job closed us (e.g. a long freeze): join again.
             await self._record_join()
         await self._send({"type": "pong", "session": await _status(self.session_id)})
 
     async def _on_join(self, message):
+        if not await self._still_allowed(ended_closes=False):
+            return
         status = await _status(self.session_id)
         if status != Session.Status.LIVE:
             await self._send({"type": "state", "session": status})
@@ -195,6 +251,29 @@ class SignalingConsumer(AsyncWebsocketConsumer):
         peer_id, self.peer_id = self.peer_id, ""
         await database_sync_to_async(services.record_leave)(self.channel_name)
         await self._broadcast("leave", {"name": self.name, "reason": reason}, peer_id)
+
+    async def _release(self, reason: str) -> None:
+        """Close this connection's presence (idempotent) and tell the call."""
+        if self.peer_id:
+            await self._leave(reason)
+        else:
+            await database_sync_to_async(services.record_leave)(self.channel_name)
+
+    async def _still_allowed(self, *, ended_closes: bool = True) -> bool:
+        """Re-read access from the database; close (and say why) when it is gone."""
+        if self.closing:
+            return False
+        self.checked_at = time.monotonic()
+        status = await _access(self.user.pk, self.session_id)
+        if status is None:
+            await self._error("access_lost", "You no longer have access to this session.")
+            await self._shut(CLOSE_FORBIDDEN, "left")
+            return False
+        if ended_closes and status in services.ENDED_STATUSES:
+            await self._send({"type": "state", "session": status})
+            await self._shut(CLOSE_ENDED, "left")
+            return False
+        return True
 
     async def _on_state(self, message):
         if not self.peer_id:
@@ -258,6 +337,8 @@ class SignalingConsumer(AsyncWebsocketConsumer):
         )
 
     async def room_signal(self, event):
+        if self.closing:
+            return
         sender = event.get("from")
         to = event.get("to")
         if to is not None:
@@ -274,7 +355,7 @@ class SignalingConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "state", "session": state})
         if state in (Session.Status.COMPLETED, Session.Status.CANCELLED):
             self.peer_id = ""  # presence was closed by the service
-            await self.close(code=CLOSE_ENDED)
+            await self._shut(CLOSE_ENDED)
 
     async def room_gone(self, event):
         """The stale-presence job closed a silent peer."""
@@ -287,7 +368,15 @@ class SignalingConsumer(AsyncWebsocketConsumer):
     async def room_replaced(self, event):
         self.peer_id = ""  # the new connection owns the presence now
         await self._send({"type": "state", "session": "replaced"})
-        await self.close(code=CLOSE_REPLACED)
+        await self._shut(CLOSE_REPLACED)
+
+    async def access_check(self, event):
+        """A write may have taken our access away (notifications.services.recheck_access)."""
+        await self._still_allowed()
+
+    async def access_revoked(self, event):
+        """Signed out: leave the call and close now, not at the token's expiry."""
+        await self._shut(CLOSE_TOKEN_EXPIRED, "left")
 
     # --- helpers ----------------------------------------------------------------------------
 

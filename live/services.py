@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from notifications.services import push_to_group, push_update
+from notifications.services import push_to_group, push_update, recheck_access
 from sessions_app import services as session_services
 from sessions_app.models import Booking, Session
 
@@ -66,10 +67,41 @@ def membership(user, session: Session) -> Membership | None:
     return Membership(session, "learner") if booked else None
 
 
+def current_access(user_id: int, session_id: int) -> str | None:
+    """The session's status while the (active) user still belongs in its room, else None.
+
+    Open sockets re-read this when told their access may have changed and on
+    a slow heartbeat, so a cancelled booking or a deactivated account leaves.
+    """
+    session = Session.objects.select_related("mentor").filter(pk=session_id).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if session is None or user is None:
+        return None
+    if session.status in ENDED_STATUSES:
+        return session.status  # over for everyone (a cancel also released the bookings)
+    return session.status if membership(user, session) else None
+
+
+def booking_saved(sender, instance: Booking, raw: bool = False, **kwargs) -> None:
+    """post_save: an operator cancelling a booking in the admin (the services
+    write with update() and call recheck_access themselves) closes its room."""
+    if not raw and instance.status not in ROOM_ACCESS_STATUSES:
+        recheck_access([instance.learner_id])
+
+
+def session_saved(sender, instance: Session, raw: bool = False, **kwargs) -> None:
+    """post_save: a session ended or cancelled in the admin closes its room."""
+    if not raw and instance.status in ENDED_STATUSES:
+        push_to_group(room_group(instance.pk), {"type": "access.check"})
+
+
 def get_room_for_user(user, pk) -> Membership:
-    """The room the user may enter; other mentors get 404, other learners 403."""
+    """The room the user may enter; other mentors get 404, other learners 403.
+
+    A private session doesn't exist for anyone outside it (404, never 403).
+    """
     try:
-        session = Session.objects.select_related("mentor").get(pk=int(pk))
+        session = Session.objects.visible_to(user).select_related("mentor").get(pk=int(pk))
     except (Session.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such session.") from exc
     member = membership(user, session)

@@ -1,4 +1,7 @@
-"""ASGI entry point: HTTP to Django, WebSockets through Origin + JWT checks."""
+"""ASGI entry point: HTTP to Django, WebSockets through Origin + JWT checks.
+
+The Origin check compares scheme, host and port (accounts.ws_auth), like CSRF.
+"""
 
 import os
 
@@ -8,10 +11,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from accounts.ws_auth import JWTCookieAuthMiddleware  # noqa: E402
+from accounts.ws_auth import JWTCookieAuthMiddleware, WebSocketOriginValidator  # noqa: E402
 from mentorhub.http_limit import BoundedHTTP  # noqa: E402
 from mentorhub.routing import websocket_urlpatterns  # noqa: E402
 from notifications.scheduler import JobRunnerApp  # noqa: E402
@@ -22,7 +24,7 @@ application = JobRunnerApp(
     ProtocolTypeRouter(
         {
             "http": BoundedHTTP(django_asgi_app, settings.HTTP_CONCURRENCY),
-            "websocket": AllowedHostsOriginValidator(
+            "websocket": WebSocketOriginValidator(
                 JWTCookieAuthMiddleware(URLRouter(websocket_urlpatterns))
             ),
         }

@@ -4,6 +4,7 @@ Every variable is optional (see CONTRACT.md / README.md); a malformed value
 raises ImproperlyConfigured at start-up instead of misbehaving later.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -55,6 +56,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_proxies(name: str) -> int | tuple:
+    """TRUSTED_PROXIES: a count of proxy hops, or their addresses/networks."""
+    raw = env_str(name).strip()
+    if raw.isdigit():
+        return int(raw)
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in env_list(name))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be a count or comma-separated addresses, got {raw!r}"
+        ) from exc
+
+
 def _local_secret_key() -> str:
     """A key generated once into an untracked file, for local development."""
     path = BASE_DIR / ".secret_key"
@@ -87,6 +101,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served by us: no CDN (CSP, offline)
     "django_htmx",
     "axes",
     "tailwind",
@@ -103,6 +118,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that sets cookies: marks them Secure over HTTPS.
+    "accounts.middleware.SecureCookiesOverHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -228,6 +245,9 @@ SIMPLE_JWT = {
     "SIGNING_KEY": SECRET_KEY,
     "TOKEN_REFRESH_SERIALIZER": "accounts.tokens.SingleUseRefreshSerializer",
 }
+# A refresh token exchanged less than this long ago yields the same new pair
+# again (tabs refreshing at once); later reuse revokes its family (accounts/tokens.py).
+JWT_REFRESH_GRACE_SECONDS = env_int("JWT_REFRESH_GRACE_SECONDS", 30)
 JWT_ACCESS_COOKIE = "mh_access"
 JWT_REFRESH_COOKIE = "mh_refresh"
 
@@ -239,6 +259,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Reverse proxies whose X-Forwarded-For entry is believed (a count or addresses);
+# none → the header is ignored. accounts/client_ip.py walks it from the right,
+# so the address used for lockouts and throttling is never one the client chose.
+TRUSTED_PROXIES = env_proxies("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
@@ -253,6 +278,8 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "mentorhub.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles must derive from accounts.client_ip's classes (TRUSTED_PROXIES);
+    # DRF's own get_ident believes the client's X-Forwarded-For.
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MentorHub API",
@@ -260,6 +287,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- I18N / time --------------------------------------------------------------
@@ -313,14 +343,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Behind a TLS-terminating proxy (docs/deploy.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# `make run`/`make dev` serve plain HTTP on loopback: no HTTPS redirect or HSTS,
+# and cookies are Secure only on HTTPS requests (SecureCookiesOverHttpsMiddleware).
+PLAIN_HTTP = env_bool("DJANGO_PLAIN_HTTP", DEBUG)
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not PLAIN_HTTP)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if PLAIN_HTTP else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-JWT_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = JWT_COOKIE_SECURE = not PLAIN_HTTP
 
 # --- Domain settings ---------------------------------------------------------------
 PLATFORM_CURRENCY = env_str("PLATFORM_CURRENCY", "USD")

@@ -20,64 +20,45 @@ commands, a second server) when the channel layer is in-memory.
 A socket lives no longer than the access token it was opened with: once that
 token expires (seen at the next heartbeat or event) the socket closes with
 4001, the client refreshes its cookies with a normal request and reconnects.
-So a signed-out or deactivated user stops receiving within one token lifetime.
+Signing out and deactivation close it at once (notifications.services
+`close_user_sockets` / `recheck_access`, group `sockets.<user id>`), with 4001
+too: the refresh then fails and the page goes to the sign-in page.
+
+Frames that are not small JSON objects with valid fields (binary, 1e999,
+deep nesting, wrong types) are ignored; they never crash the socket.
 """
 
 import logging
 import re
 import time
 from collections import deque
-from http.cookies import CookieError, SimpleCookie
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts.ws_auth import token_expiry
+from mentorhub.websockets import BadFrame, CrashGuard, as_id, parse_object
 
 from . import queries
 from .models import Notification
-from .services import unread_count, user_group
+from .services import sockets_group, unread_count, user_group
 
 logger = logging.getLogger(__name__)
 
-CLOSE_TOKEN_EXPIRED = 4001  # the client refreshes its cookies, then reconnects
+# The client refreshes its cookies, then reconnects; a signed-out browser's
+# refresh fails and it goes to the sign-in page instead.
+CLOSE_TOKEN_EXPIRED = 4001
 MAX_FRAME_CHARS = 1024  # client frames are tiny JSON objects
 MIN_CATCH_UP_SECONDS = 1.0  # a flood of pings costs at most one query a second
 _KIND = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
-def _as_id(value) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _now() -> float:
     return time.time()
-
-
-def token_expiry(scope) -> float | None:
-    """When the access cookie this socket was opened with expires (epoch seconds).
-
-    The auth middleware has already verified the token; this only reads its
-    `exp` claim (no database, no second verification).
-    """
-    for name, value in scope.get("headers", []):
-        if name != b"cookie":
-            continue
-        jar = SimpleCookie()
-        try:
-            jar.load(value.decode("latin-1"))
-            raw = jar[settings.JWT_ACCESS_COOKIE].value
-            return float(AccessToken(raw, verify=False)["exp"])
-        except (CookieError, KeyError, TokenError, TypeError, ValueError):
-            return None
-    return None
 
 
 def render_notifications(user, rows: list[Notification]) -> list[dict]:
@@ -131,7 +112,12 @@ def _update(kind: str, data: dict) -> str | None:
     return render_update(kind, data)
 
 
-class UserConsumer(AsyncJsonWebsocketConsumer):
+@database_sync_to_async
+def _is_active(user_id: int) -> bool:
+    return get_user_model().objects.filter(pk=user_id, is_active=True).exists()
+
+
+class UserConsumer(CrashGuard, AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -150,31 +136,45 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         self.watermark = 0  # newest id this connection delivered
         self.sent: deque[int] = deque(maxlen=500)
         self.last_catch_up = 0.0
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # user.<id>: notifications and live values; sockets.<id>: access changes.
+        self.joined_groups = [user_group(user.pk), sockets_group(user.pk)]
+        for group in self.joined_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in getattr(self, "joined_groups", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _close(self, code: int) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close(code=code)
 
     async def _closed_for_expiry(self) -> bool:
         """True (after closing with 4001) once the connection's token has expired."""
         if self.closing:
             return True
         if self.expires_at is not None and _now() >= self.expires_at:
-            self.closing = True
-            await self.close(code=CLOSE_TOKEN_EXPIRED)
+            await self._close(CLOSE_TOKEN_EXPIRED)
             return True
         return False
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            content = parse_object(text_data, max_chars=MAX_FRAME_CHARS)
+        except BadFrame:
+            return  # binary, oversize or garbage frames are ignored, not fatal
+        await self.receive_json(content)
+
     async def receive_json(self, content, **kwargs):
-        if await self._closed_for_expiry() or not isinstance(content, dict):
+        if await self._closed_for_expiry():
             return
         kind = content.get("type")
         if kind not in ("hello", "ping"):
             return
-        last_id = _as_id(content.get("last_id"))
+        # Anything but a non-negative integer in range counts as "nothing yet".
+        last_id = as_id(content.get("last_id"), default=0)
         if kind == "hello" or self.floor is None:
             self.floor = last_id
         self.watermark = max(self.watermark, last_id)
@@ -184,14 +184,6 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
             await self._deliver(await _catch_up(self.user, self.watermark))
         reply = "ready" if kind == "hello" else "pong"
         await self.send_json({"type": reply, "last_id": self.watermark})
-
-    async def decode_json(self, text_data):
-        if len(text_data) > MAX_FRAME_CHARS:
-            return None
-        try:
-            return await super().decode_json(text_data)
-        except ValueError:
-            return None  # garbage is ignored, not fatal
 
     async def _deliver(self, frames: list[dict]) -> None:
         for frame in frames:
@@ -209,8 +201,8 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.floor is None:
             return  # the hello catch-up will include it
-        pk = _as_id(event.get("id"))
-        if pk in self.sent or pk <= self.floor:
+        pk = as_id(event.get("id"))
+        if pk is None or pk in self.sent or pk <= self.floor:
             return
         await self._deliver(await _one(self.user, pk))
 
@@ -220,3 +212,12 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         html = await _update(event.get("kind", ""), event.get("data") or {})
         if html and html.strip():
             await self.send_json({"type": "update", "kind": event["kind"], "html": html})
+
+    async def access_check(self, event):
+        """Something about the user changed: a deactivated account closes."""
+        if not self.closing and not await _is_active(self.user.pk):
+            await self._close(CLOSE_TOKEN_EXPIRED)
+
+    async def access_revoked(self, event):
+        """Signed out: close now, not at the token's expiry."""
+        await self._close(CLOSE_TOKEN_EXPIRED)

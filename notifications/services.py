@@ -2,7 +2,8 @@
 
 Nothing else in the code base talks to the channel layer directly; callers
 use `notify()` for stored notifications, `push_update()` for live values
-(counts) that are not stored, and `push_to_group()` for room signaling.
+(counts) that are not stored, `push_to_group()` for room signaling, and
+`recheck_access()` / `close_user_sockets()` when a user's access changes.
 """
 
 import logging
@@ -96,6 +97,34 @@ def push_update(user_id: int, kind: str, **data) -> None:
 def push_to_group(group: str, message: dict) -> None:
     """Send a message to an arbitrary group after commit (e.g. live rooms)."""
     transaction.on_commit(lambda: _send(group, message))
+
+
+# --- Access to open sockets ---------------------------------------------------------
+
+
+def sockets_group(user_id: int) -> str:
+    """Every open socket of a user (notifications, live rooms) listens here."""
+    return f"sockets.{user_id}"
+
+
+def recheck_access(user_ids: Iterable[int | None]) -> None:
+    """After commit, the users' open sockets re-read their access from the
+    database (booking or session cancelled, account deactivated) and close
+    if it is gone. Call it from every write that can take access away."""
+    ids = sorted({pk for pk in user_ids if pk})
+    transaction.on_commit(lambda: _send_each(ids, {"type": "access.check"}))
+
+
+def close_user_sockets(user_id: int | None) -> None:
+    """Signed out: every open socket of the user closes (4001) after commit;
+    a page still signed in elsewhere refreshes its cookies and reconnects."""
+    if user_id:
+        transaction.on_commit(lambda: _send_each([user_id], {"type": "access.revoked"}))
+
+
+def _send_each(user_ids: list[int], message: dict) -> None:
+    for pk in user_ids:
+        _send(sockets_group(pk), message)
 
 
 # --- Reading state --------------------------------------------------------------

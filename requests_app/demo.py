@@ -3,12 +3,14 @@
 Idempotent: a mentor who already has pending (and answered) requests is left
 alone; pending ones are topped up once the old ones have expired. Pending rows are
 written directly (no notification spam); one request per mentor is accepted
-through the service so its session and booking are real.
+through the service so its session and booking are real (and private).
 """
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+
+from sessions_app.models import Session
 
 from .models import SessionRequest
 from .services import accept_request, decline_request
@@ -113,6 +115,12 @@ def seed(users: dict) -> None:
                 SessionRequest.objects.filter(pk=row.pk).update(
                     status=Status.WITHDRAWN, answered_at=timezone.now()
                 )
+
+    # Sessions born from a request are one-to-one: private, also in a database
+    # seeded before sessions had a visibility.
+    Session.objects.filter(origin_request__isnull=False).exclude(
+        visibility=Session.Visibility.PRIVATE
+    ).update(visibility=Session.Visibility.PRIVATE)
 
     if not SessionRequest.objects.filter(mentor=mentor2).exists():
         for who, topic, message, spec in MENTOR2_REQUESTS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from core.timebounds import BoundedDateTimeFormField
 from mentorhub.errors import DomainError
 
 from .models import SessionRequest
@@ -26,7 +27,8 @@ TIME_FIELDS = [f"time_{i}" for i in range(1, MAX_PREFERRED_TIMES + 1)]
 
 
 def _local_datetime_field(label: str, *, required: bool) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeFormField(  # in range and at most 2 years ahead (CONTRACT: Times)
+        schedulable=True,
         label=label,
         required=required,
         input_formats=LOCAL_FORMATS,

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from core.timebounds import BoundedDateTimeField
+
 from .models import SessionRequest
 from .services import MAX_PREFERRED_TIMES, MESSAGE_MAX, REASON_MAX, TOPIC_MAX
 
@@ -49,7 +51,7 @@ class CreateRequestSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=TOPIC_MAX)
     message = serializers.CharField(max_length=MESSAGE_MAX, required=False, allow_blank=True)
     preferred_times = serializers.ListField(
-        child=serializers.DateTimeField(),
+        child=BoundedDateTimeField(schedulable=True),
         min_length=1,
         max_length=MAX_PREFERRED_TIMES,
         error_messages={
@@ -61,7 +63,7 @@ class CreateRequestSerializer(serializers.Serializer):
 
 
 class AcceptSerializer(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField()
+    scheduled_at = BoundedDateTimeField(schedulable=True)
 
 
 class DeclineSerializer(serializers.Serializer):

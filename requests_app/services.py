@@ -11,6 +11,7 @@ commit (notifications.services does that).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
+from core.timebounds import check_datetime, check_schedulable
 from mentorhub.errors import ConflictError, DomainError
 from notifications.services import notify, push_update
 from sessions_app.models import Booking, Session
@@ -63,6 +65,7 @@ def local_label(user, when: datetime) -> str:
 def _aware(value: datetime, field: str) -> datetime:
     if not isinstance(value, datetime):
         raise DomainError("Enter a valid date and time.", field=field)
+    check_datetime(value, field=field)  # in range: the conversion to UTC can't overflow
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_current_timezone())
     return value.astimezone(UTC).replace(second=0, microsecond=0)
@@ -89,6 +92,19 @@ def _plain(value: str, field: str, limit: int, *, required: bool = False, label:
     if len(value) > limit:
         raise DomainError(f"Keep the {label} to {limit} characters or fewer.", field=field)
     return value
+
+
+def short_topic(text: str, profile) -> str:
+    """A chip-sized topic for a request's session: the mentor's expertise tag it mentions.
+
+    The request's own words become the session title; repeating them (or a
+    truncated copy) as the topic chip would only duplicate the title.
+    """
+    for tag in getattr(profile, "expertise", None) or []:
+        tag = " ".join(str(tag).split())
+        if tag and re.search(rf"(?<!\w){re.escape(tag)}(?!\w)", text, re.IGNORECASE):
+            return tag[:40]
+    return ""
 
 
 def _not_pending_error(request_obj: SessionRequest) -> ConflictError:
@@ -195,7 +211,7 @@ def accept_request(mentor, request_obj: SessionRequest, scheduled_at: datetime) 
     """Accept a pending request at `scheduled_at`: exactly one session per request.
 
     In one transaction: claim the request (pending → accepted), create a
-    scheduled one-seat session at the mentor's default price and the
+    private scheduled one-seat session at the mentor's default price and the
     learner's booking. A second Accept (another tab, a retry) finds the row no
     longer pending and gets ConflictError; nothing else is written.
     """
@@ -203,8 +219,9 @@ def accept_request(mentor, request_obj: SessionRequest, scheduled_at: datetime) 
         raise DomainError("This request is not addressed to you.")
     now = timezone.now()
     scheduled_at = _aware(scheduled_at, "scheduled_at")
-    if scheduled_at <= now:
-        raise DomainError("Choose a time in the future.", field="scheduled_at")
+    check_schedulable(
+        scheduled_at, field="scheduled_at", now=now, past_message="Choose a time in the future."
+    )
     profile = getattr(mentor, "mentor_profile", None)
     price = profile.default_price if profile else 0
 
@@ -221,7 +238,8 @@ def accept_request(mentor, request_obj: SessionRequest, scheduled_at: datetime) 
         session = Session.objects.create(
             mentor=mentor,
             title=request_obj.topic[:200],
-            topic=request_obj.topic[:100],
+            topic=short_topic(request_obj.topic, profile),
+            visibility=Session.Visibility.PRIVATE,  # one-to-one: never listed to others
             description=description,
             starts_at=scheduled_at,
             duration_minutes=request_obj.duration_minutes,

@@ -20,12 +20,18 @@ class SessionAdmin(admin.ModelAdmin):
         "title",
         "mentor",
         "status",
+        "visibility",
         "starts_at",
         "duration_minutes",
         "participants",
         "price",
     )
-    list_filter = ("status", ("mentor", admin.RelatedOnlyFieldListFilter), "starts_at")
+    list_filter = (
+        "status",
+        "visibility",
+        ("mentor", admin.RelatedOnlyFieldListFilter),
+        "starts_at",
+    )
     search_fields = (
         "title",
         "topic",

@@ -65,7 +65,11 @@ def _ics_response(cal: Calendar, filename: str, *, attachment: bool) -> HttpResp
 def session_ics(request, pk: int):
     """Add to calendar: the session's mentor or a learner booked on it."""
     try:
-        session = Session.objects.select_related("mentor", "mentor__mentor_profile").get(pk=pk)
+        session = (
+            Session.objects.visible_to(request.user)
+            .select_related("mentor", "mentor__mentor_profile")
+            .get(pk=pk)
+        )
     except Session.DoesNotExist as exc:
         raise Http404 from exc
     is_mentor = session.mentor_id == request.user.pk

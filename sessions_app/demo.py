@@ -31,8 +31,9 @@ MENTOR_UPCOMING = [
     ("Testing with pytest, hands-on", "Python", 60 * 24 * 6, 90, 4, "55.00", []),
 ]
 MENTOR_DRAFTS = [
-    ("Async Django in practice", "Django", 60 * 24 * 9, 60, 3, "50.00"),
-    ("Mock interview: backend", "Career", 60 * 24 * 12, 45, 1, "70.00"),
+    # title, topic, starts in (minutes), duration, capacity, price, visibility
+    ("Async Django in practice", "Django", 60 * 24 * 9, 60, 3, "50.00", "public"),
+    ("Mock interview: backend", "Career", 60 * 24 * 12, 45, 1, "70.00", "private"),
 ]
 PAST_TITLES = [
     ("Getting started with Django", "Django"),
@@ -121,7 +122,7 @@ def seed(users: dict) -> None:
     if not Session.objects.filter(mentor=mentor).exists():
         for row in MENTOR_UPCOMING:
             _scheduled(mentor, *row, users, now)
-        for title, topic, minutes, duration, capacity, price in MENTOR_DRAFTS:
+        for title, topic, minutes, duration, capacity, price, visibility in MENTOR_DRAFTS:
             Session.objects.create(
                 mentor=mentor,
                 title=title,
@@ -131,6 +132,7 @@ def seed(users: dict) -> None:
                 duration_minutes=duration,
                 capacity=capacity,
                 price=Decimal(price),
+                visibility=visibility,
             )
         # One per month over the last 12 months, at 17:00 UTC.
         for index, (title, topic) in enumerate(PAST_TITLES):

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core.timebounds import BoundedDateFormField, check_schedulable
 from mentorhub.errors import DomainError
 
 from .services import MAX_DURATION_MINUTES
@@ -37,7 +38,7 @@ class SessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Simple formatting: <strong>, <em>, lists and links.",
     )
-    date = forms.DateField(
+    date = BoundedDateFormField(
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Choose a date.", "invalid": "Enter a valid date."},
     )
@@ -70,6 +71,16 @@ class SessionForm(forms.Form):
         },
     )
 
+    visibility = forms.ChoiceField(
+        label="Who can see it",
+        required=False,  # left out: unchanged (new sessions are public)
+        choices=[
+            ("public", "Public — listed in the catalogue"),
+            ("private", "Private — only you and the learners booked on it"),
+        ],
+        help_text="A private session is never listed; only you and its learners can open it.",
+    )
+
     def __init__(self, *args, mentor, session=None, **kwargs):
         self.mentor = mentor
         self.session = session
@@ -84,6 +95,7 @@ class SessionForm(forms.Form):
                 "duration_minutes": session.duration_minutes,
                 "capacity": session.capacity,
                 "price": session.price,
+                "visibility": session.visibility,
             }
         elif "initial" not in kwargs:
             profile = getattr(mentor, "mentor_profile", None)
@@ -94,6 +106,7 @@ class SessionForm(forms.Form):
                 "duration_minutes": getattr(profile, "default_duration_minutes", 60) or 60,
                 "capacity": 1,
                 "price": getattr(profile, "default_price", Decimal("0")),
+                "visibility": "public",
             }
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
@@ -140,12 +153,17 @@ class SessionForm(forms.Form):
             starts_at = timezone.make_aware(local, self.mentor.tzinfo)
             if starts_at <= timezone.now():
                 self.add_error("start_time", "The start time is in the past.")
+            else:
+                try:  # not more than 2 years ahead (CONTRACT: Times)
+                    check_schedulable(starts_at, field="date")
+                except DomainError as error:
+                    self.add_error("date", error.message)
             data["starts_at"] = starts_at
         return data
 
     def service_fields(self) -> dict:
         d = self.cleaned_data
-        return {
+        fields = {
             "title": d["title"],
             "topic": d.get("topic", ""),
             "description": d.get("description", ""),
@@ -154,6 +172,9 @@ class SessionForm(forms.Form):
             "capacity": d["capacity"],
             "price": d["price"],
         }
+        if d.get("visibility"):
+            fields["visibility"] = d["visibility"]
+        return fields
 
     def add_domain_error(self, error: DomainError) -> None:
         field = FIELD_FOR.get(error.field or "", error.field)
@@ -172,6 +193,6 @@ class CancelForm(forms.Form):
 
 class CatalogFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
-    date = forms.DateField(
+    date = BoundedDateFormField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -5,12 +5,30 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.timebounds import add_minutes
 from mentorhub.mentor_cache import MentorDataQuerySet
 
 from .sanitize import clean_description
+
+
+class SessionQuerySet(MentorDataQuerySet):
+    """The one visibility rule: every list and by-id lookup for others goes through it."""
+
+    def public(self):
+        """Sessions anyone signed in may see listed (catalogue, public mentor page)."""
+        return self.filter(visibility=Session.Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        """Public sessions, plus private ones `user` mentors or has a booking on."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.public()
+        booked = Booking.objects.filter(session=OuterRef("pk"), learner_id=user.pk)
+        return self.filter(
+            Q(visibility=Session.Visibility.PUBLIC) | Q(mentor_id=user.pk) | Exists(booked)
+        )
 
 
 class Session(models.Model):
@@ -20,6 +38,10 @@ class Session(models.Model):
         LIVE = "live", "Live"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
 
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_sessions"
@@ -38,6 +60,11 @@ class Session(models.Model):
         max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # Private: only the mentor and the learners booked on it ever see it (never
+    # listed, 404 by id for others); see SessionQuerySet.visible_to.
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     # Denormalised count of active bookings, maintained by conditional updates
     # so capacity holds even when two learners book the last seat at once.
     booked_count = models.PositiveIntegerField(default=0)
@@ -49,7 +76,7 @@ class Session(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
+    objects = SessionQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
 
     class Meta:
         ordering = ["starts_at"]
@@ -63,6 +90,9 @@ class Session(models.Model):
             ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
             models.CheckConstraint(condition=Q(price__gte=0), name="session_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["public", "private"]), name="session_visibility_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,7 +108,39 @@ class Session(models.Model):
 
     @property
     def ends_at(self):
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        # Clamped: a row stored before the date bounds must not crash a whole list.
+        return add_minutes(self.starts_at, self.duration_minutes)
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+    @property
+    def topic_chip(self) -> str:
+        """The topic to show as a chip: never a copy of the title."""
+        topic = " ".join(self.topic.split())
+        if not topic or topic.casefold() == " ".join(self.title.split()).casefold():
+            return ""
+        return topic
+
+    def privacy_label(self) -> str:
+        """ "Private · 1:1 with Ana" for the mentor's rows; "" for public sessions.
+
+        Reads `active_bookings` when prefetched (queries.mentor_sessions).
+        """
+        if not self.is_private:
+            return ""
+        bookings = getattr(self, "active_bookings", None)
+        if bookings is None:
+            bookings = self.bookings.exclude(status=Booking.Status.CANCELLED).select_related(
+                "learner"
+            )
+        names = [b.learner.display_name for b in bookings]
+        if not names:
+            return "Private"
+        if self.capacity == 1 and len(names) == 1:
+            return f"Private · 1:1 with {names[0]}"
+        return f"Private · with {', '.join(names)}"
 
     @property
     def participant_count(self) -> int:

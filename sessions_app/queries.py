@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+
+from core.timebounds import latest_schedulable
 
 from .models import Booking, Session
 
@@ -54,7 +56,13 @@ def mentor_sessions(mentor, subtab: str, order: str | None = None) -> QuerySet[S
             .values("n")
         )
         qs = qs.annotate(attended_count=Coalesce(Subquery(attended), 0))
-    return qs.order_by(*ORDERINGS[order])
+    return qs.prefetch_related(_active_bookings_prefetch()).order_by(*ORDERINGS[order])
+
+
+def _active_bookings_prefetch() -> Prefetch:
+    """Booked learners per session in one query (the "Private · 1:1 with Ana" chip)."""
+    active = Booking.objects.exclude(status=Booking.Status.CANCELLED).select_related("learner")
+    return Prefetch("bookings", queryset=active.order_by("created_at"), to_attr="active_bookings")
 
 
 def session_participants(session: Session) -> QuerySet[Booking]:
@@ -69,9 +77,18 @@ def session_participants(session: Session) -> QuerySet[Booking]:
 def catalog_sessions(
     *, query: str = "", on: date | None = None, tz=None, mentor_id: int | None = None
 ) -> QuerySet[Session]:
-    """Published sessions that haven't started yet (search by title/topic, filter by day)."""
+    """Published public sessions that haven't started yet (search by title/topic, filter by day).
+
+    Private sessions are never listed, not even to their own mentor or learner.
+    """
     now = timezone.now()
-    qs = Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__gt=now)
+    qs = Session.objects.public().filter(
+        status=Session.Status.SCHEDULED,
+        starts_at__gt=now,
+        # Nothing can be scheduled later; a row stored before that bound (year 9999)
+        # would overflow when shown in the reader's zone and break the list for everyone.
+        starts_at__lte=latest_schedulable(now),
+    )
     query = (query or "").strip()
     if query:
         qs = qs.filter(
@@ -88,9 +105,16 @@ def catalog_sessions(
 
 
 def visible_session_for_learner(user, pk) -> Session:
-    """A published session, or one the learner has/had a booking for."""
+    """A published session, or one the learner has/had a booking for.
+
+    A private session exists only for its mentor and its learners: 404 for anyone else.
+    """
     try:
-        session = Session.objects.select_related("mentor", "mentor__mentor_profile").get(pk=int(pk))
+        session = (
+            Session.objects.visible_to(user)
+            .select_related("mentor", "mentor__mentor_profile")
+            .get(pk=int(pk))
+        )
     except (Session.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such session.") from exc
     if session.status in (Session.Status.SCHEDULED, Session.Status.LIVE):

@@ -3,6 +3,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from core.timebounds import BoundedDateTimeField
+
 from .models import Booking, Session
 from .services import MAX_DURATION_MINUTES
 
@@ -26,6 +28,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "capacity",
             "price",
             "status",
+            "visibility",
             "participant_count",
             "mentor",
             "mentor_name",
@@ -43,7 +46,7 @@ class SessionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=False, trim_whitespace=True)
     description = serializers.CharField(max_length=10000, allow_blank=True, required=False)
     topic = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    starts_at = serializers.DateTimeField()
+    starts_at = BoundedDateTimeField(schedulable=True)
     duration_minutes = serializers.IntegerField(
         min_value=1, max_value=MAX_DURATION_MINUTES, required=False
     )
@@ -51,6 +54,7 @@ class SessionWriteSerializer(serializers.Serializer):
         min_value=1, max_value=settings.LIVE_MESH_LIMIT, required=False
     )
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    visibility = serializers.ChoiceField(choices=Session.Visibility.choices, required=False)
 
 
 class CancelSerializer(serializers.Serializer):

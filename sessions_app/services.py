@@ -20,8 +20,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import MentorProfile
+from core.timebounds import check_schedulable
 from mentorhub.errors import ConflictError, DomainError
-from notifications.services import notify, push_update
+from notifications.services import notify, push_update, recheck_access
 
 from .models import Booking, Session
 from .queries import get_session_for_mentor  # noqa: F401  (re-exported for other apps)
@@ -36,6 +37,7 @@ EDITABLE_FIELDS = (
     "duration_minutes",
     "capacity",
     "price",
+    "visibility",
 )
 MAX_DURATION_MINUTES = 8 * 60
 START_WINDOW = timedelta(minutes=10)  # Start Session is offered this long before the start
@@ -84,8 +86,9 @@ def _validated(mentor, fields: dict, *, session: Session | None = None) -> dict:
             raise DomainError("Choose a date and start time.", field="starts_at")
         if timezone.is_naive(starts_at):
             raise DomainError("The start time needs a time zone.", field="starts_at")
-        if starts_at <= timezone.now():
-            raise DomainError("The start time is in the past.", field="starts_at")
+        check_schedulable(
+            starts_at, field="starts_at", past_message="The start time is in the past."
+        )
     if "duration_minutes" in data or session is None:
         duration = _as_int(data.get("duration_minutes", 60), "duration_minutes", "The duration")
         if duration <= 0:
@@ -125,7 +128,26 @@ def _validated(mentor, fields: dict, *, session: Session | None = None) -> dict:
         if price != price.quantize(Decimal("0.01")):
             raise DomainError("Use at most two decimal places.", field="price")
         data["price"] = price.quantize(Decimal("0.01"))
+    if "visibility" in data:
+        data["visibility"] = _visibility(data["visibility"], session)
     return data
+
+
+def _visibility(value, session: Session | None) -> str:
+    """Any session can be made private; a private one with learners stays private."""
+    if value not in Session.Visibility.values:
+        raise DomainError("Choose public or private.", field="visibility")
+    if (
+        session is not None
+        and session.is_private
+        and value == Session.Visibility.PUBLIC
+        and session.booked_count
+    ):
+        raise DomainError(
+            "Learners booked this session as a private one, so it stays private.",
+            field="visibility",
+        )
+    return value
 
 
 def _as_int(value, field: str, label: str) -> int:
@@ -316,6 +338,8 @@ def _cancel(session: Session, reason: str, *, from_status=Session.Status.SCHEDUL
     Booking.objects.filter(session=session, status=Booking.Status.BOOKED).update(
         status=Booking.Status.CANCELLED, cancelled_at=now
     )
+    # Open room sockets of the mentor and the learners re-check and close.
+    recheck_access([session.mentor_id, *(learner.pk for learner in learners)])
     body = f"Reason: {reason}" if reason else "Your booking was released."
     for learner in learners:
         notify(
@@ -417,14 +441,19 @@ def book_session(learner, session: Session) -> Booking:
         session=session, learner=learner, status=Booking.Status.BOOKED
     ).exists():
         raise ConflictError("You have already booked this session.")
+    if session.is_private:  # seats of a private session are arranged by its mentor
+        raise ConflictError("This session is private: it is not open for booking.")
     try:
         with transaction.atomic():
             won = Session.objects.filter(
-                pk=session.pk, status=Session.Status.SCHEDULED, booked_count__lt=F("capacity")
+                pk=session.pk,
+                status=Session.Status.SCHEDULED,
+                visibility=Session.Visibility.PUBLIC,  # made private meanwhile: no seat
+                booked_count__lt=F("capacity"),
             ).update(booked_count=F("booked_count") + 1)
             if not won:
-                current = Session.objects.filter(pk=session.pk).values_list("status", flat=True)
-                if list(current) == [Session.Status.SCHEDULED]:
+                current = Session.objects.filter(pk=session.pk).values_list("status", "visibility")
+                if list(current) == [(Session.Status.SCHEDULED, Session.Visibility.PUBLIC)]:
                     raise ConflictError("This session is full.")
                 raise ConflictError("This session is not open for booking.")
             booking = Booking.objects.create(
@@ -470,6 +499,7 @@ def cancel_booking(learner, booking: Booking) -> Booking:
         Session.objects.filter(pk=session.pk, booked_count__gt=0).update(
             booked_count=F("booked_count") - 1
         )
+        recheck_access([learner.pk])  # an open room socket closes: the seat is gone
         session.refresh_from_db(fields=["booked_count", "capacity", "status"])
         push_update(
             session.mentor_id,

@@ -114,3 +114,36 @@ def test_query_count_does_not_grow_with_the_ledger(
     assert LedgerEntry.objects.count() == 1000
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert mentor_api.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "2,0",
+        "1,200.00",
+        "２０",
+        "٢٠",
+        "20.",
+        ".5",
+        "1e2",
+        "20 .00",
+        "$20",
+        "20.5.1",
+        "-5",
+        "inf",
+        "NaN",
+    ],
+)
+def test_payout_amount_accepts_only_ascii_digits(mentor_api, funded_mentor, amount):
+    """Regression: "2,0" was read as 20.00 (commas stripped, Unicode digits parsed)."""
+    response = mentor_api.post("/api/payouts/", {"amount": amount}, format="json")
+    assert response.status_code == 400
+    assert "amount" in response.json()
+    assert not Payout.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["20", "20.5", "20.50", 20])
+def test_payout_amount_plain_forms_are_accepted(mentor_api, funded_mentor, amount):
+    response = mentor_api.post("/api/payouts/", {"amount": amount}, format="json")
+    assert response.status_code == 201, response.json()
+    assert Decimal(response.json()["amount"]) == Decimal(str(amount))

@@ -138,3 +138,19 @@ def test_fee_rounding_per_entry_is_what_the_report_sums(mentor, learner):
     month = timezone.now().strftime("%Y-%m")
     row = next(csv.DictReader(io.StringIO(run("earnings_report", "--month", month))))
     assert Decimal(row["fee"]) == Decimal("3.34")  # 3.335 half-up
+
+
+def test_operator_exports_quote_formula_cells(payouts, tmp_path, funded_mentor, learner):
+    """Payout references, failure reasons and usernames can't become spreadsheet formulas."""
+    *_, c = payouts
+    Payout.objects.filter(pk=c.pk).update(reference="=HYPERLINK(1)")
+    funded_mentor.username = "+cmd"
+    funded_mentor.save(update_fields=["username"])
+    path = tmp_path / "payouts.csv"
+    run("process_payouts", "--export", str(path), "--status", "all")
+    text = path.read_text()
+    assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
+    month = timezone.localtime(timezone.now()).strftime("%Y-%m")
+    completed_session(funded_mentor, [learner], price="10.00")
+    report = run("earnings_report", "--month", month)
+    assert "'+cmd" in report and ",+cmd," not in report

@@ -3,7 +3,8 @@
 `owner` is the mentor who owns the objects, `learner` is booked on the owner's
 scheduled and live sessions, attended (and reviewed) `past`, attended `unreviewed`
 without a review yet, and sent the owner a (pending) request; `other` is another mentor with
-nothing to do with them; `staff` is a staff superuser (learner role).
+nothing to do with them; `staff` is a staff superuser (learner role). `private` is the
+owner's private one-to-one with `learner`: for everyone else it doesn't exist (404).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class World:
     past: Session
     unreviewed: Session
     other_session: Session
+    private: Session
     booking: Booking
     review: Review
     request: SessionRequest
@@ -69,7 +71,7 @@ def _session(mentor: User, status: str, starts_in: timedelta, **extra) -> Sessio
         topic="Python",
         starts_at=timezone.now() + starts_in,
         duration_minutes=60,
-        capacity=3,
+        capacity=extra.pop("capacity", 3),
         price=Decimal("40.00"),
         status=status,
         **extra,
@@ -109,6 +111,16 @@ def build_world() -> World:
         ended_at=timezone.now() - timedelta(days=1),
     )
     other_session = _session(other, Session.Status.SCHEDULED, timedelta(days=4))
+    private = _session(
+        owner,
+        Session.Status.SCHEDULED,
+        timedelta(days=2, hours=3),
+        title="Private 1:1",
+        capacity=1,
+        booked_count=1,
+        visibility=Session.Visibility.PRIVATE,
+    )
+    Booking.objects.create(session=private, learner=learner, amount_paid=40)
     booking = Booking.objects.create(session=scheduled, learner=learner, amount_paid=40)
     Booking.objects.create(session=live, learner=learner, amount_paid=40)
     past_booking = Booking.objects.create(
@@ -166,6 +178,7 @@ def build_world() -> World:
         past=past,
         unreviewed=unreviewed,
         other_session=other_session,
+        private=private,
         booking=booking,
         review=review,
         request=request,

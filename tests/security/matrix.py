@@ -34,6 +34,10 @@ API_ANY = {"anon": 401, "learner": 200, "owner": 200, "other": 200, "staff": 200
 API_MENTOR = {"anon": 401, "learner": 403, "owner": 200, "other": 200, "staff": 403}
 API_MENTOR_OBJ = {"anon": 401, "learner": 403, "owner": 200, "other": 404, "staff": 403}
 API_LEARNER = {"anon": 401, "learner": 200, "owner": 403, "other": 403, "staff": 200}
+# The owner's private one-to-one with `learner`: nobody else learns it exists. `other`
+# (another mentor) and `staff` (a learner without a booking) get 404, never 403.
+PRIVATE = {"anon": LOGIN, "learner": 200, "owner": 200, "other": 404, "staff": 404}
+API_PRIVATE = {"anon": 401, "learner": 200, "owner": 200, "other": 404, "staff": 404}
 
 
 def _with(base: dict, **changes) -> dict:
@@ -242,6 +246,7 @@ MATRIX: dict[str, Route | list[Route]] = {
             "/mentor/dashboard/sessions/{other_session.pk}/",
             _with(MENTOR_OBJ, owner=404, other=200),
         ),
+        Route("/mentor/dashboard/sessions/{private.pk}/", MENTOR_OBJ),
     ],
     "mentor/dashboard/sessions/<int:pk>/edit/": [
         Route("/mentor/dashboard/sessions/{draft.pk}/edit/", MENTOR_OBJ),
@@ -292,6 +297,7 @@ MATRIX: dict[str, Route | list[Route]] = {
     ],
     r"api/^sessions/(?P<pk>\d+)/$": [
         Route("/api/sessions/{draft.pk}/", API_MENTOR_OBJ, api=True),
+        Route("/api/sessions/{private.pk}/", API_MENTOR_OBJ, api=True),
         Route(
             "/api/sessions/{draft.pk}/",
             API_MENTOR_OBJ,
@@ -334,12 +340,20 @@ MATRIX: dict[str, Route | list[Route]] = {
         Route("/sessions/{scheduled.pk}/", SIGNED_IN),
         # A draft is nobody's business but its mentor's.
         Route("/sessions/{draft.pk}/", _with(SIGNED_IN, learner=404, other=404, staff=404)),
+        Route("/sessions/{private.pk}/", PRIVATE),
     ],
-    "sessions/<int:pk>/book/": Route(
-        "/sessions/{scheduled.pk}/book/",
-        {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 302},
-        method="POST",
-    ),
+    "sessions/<int:pk>/book/": [
+        Route(
+            "/sessions/{scheduled.pk}/book/",
+            {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 302},
+            method="POST",
+        ),
+        Route(  # the booked learner: already booked; anyone else: no such session
+            "/sessions/{private.pk}/book/",
+            {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 404},
+            method="POST",
+        ),
+    ],
     "sessions/<int:pk>/cancel-booking/": [
         Route(
             "/sessions/{scheduled.pk}/cancel-booking/",
@@ -350,11 +364,18 @@ MATRIX: dict[str, Route | list[Route]] = {
             {"anon": LOGIN, "learner": 302, "owner": 403, "other": 403, "staff": 409},
             method="POST",
         ),
+        Route(
+            "/sessions/{private.pk}/cancel-booking/",
+            {"anon": LOGIN, "learner": 200, "owner": 403, "other": 403, "staff": 404},
+        ),
     ],
-    "sessions/<int:pk>/calendar.ics": Route(
-        "/sessions/{scheduled.pk}/calendar.ics",
-        {"anon": LOGIN, "learner": 200, "owner": 200, "other": 404, "staff": 404},
-    ),
+    "sessions/<int:pk>/calendar.ics": [
+        Route(
+            "/sessions/{scheduled.pk}/calendar.ics",
+            {"anon": LOGIN, "learner": 200, "owner": 200, "other": 404, "staff": 404},
+        ),
+        Route("/sessions/{private.pk}/calendar.ics", PRIVATE),
+    ],
     "api/catalog/sessions/": Route("/api/catalog/sessions/", API_ANY, api=True),
     "api/catalog/sessions/<int:pk>/": [
         Route("/api/catalog/sessions/{scheduled.pk}/", API_ANY, api=True),
@@ -363,18 +384,35 @@ MATRIX: dict[str, Route | list[Route]] = {
             {"anon": 401, "learner": 404, "owner": 200, "other": 404, "staff": 404},
             api=True,
         ),
+        Route("/api/catalog/sessions/{private.pk}/", API_PRIVATE, api=True),
     ],
-    "api/catalog/sessions/<int:pk>/book/": Route(
-        "/api/catalog/sessions/{scheduled.pk}/book/",
-        {"anon": 401, "learner": (200, 201, 409), "owner": 403, "other": 403, "staff": (200, 201)},
-        method="POST",
-        api=True,
-    ),
+    "api/catalog/sessions/<int:pk>/book/": [
+        Route(
+            "/api/catalog/sessions/{scheduled.pk}/book/",
+            {
+                "anon": 401,
+                "learner": (200, 201, 409),
+                "owner": 403,
+                "other": 403,
+                "staff": (200, 201),
+            },
+            method="POST",
+            api=True,
+        ),
+        Route(
+            "/api/catalog/sessions/{private.pk}/book/",
+            {"anon": 401, "learner": 409, "owner": 403, "other": 403, "staff": 404},
+            method="POST",
+            api=True,
+        ),
+    ],
     # --- reviews (learner) ------------------------------------------------------------------
     "sessions/<int:pk>/review/": [
         # The learner attended `unreviewed`; staff (a learner) has no booking on it → 404.
         Route("/sessions/{unreviewed.pk}/review/", _with(LEARNER, staff=404)),
         Route("/sessions/{other_session.pk}/review/", _with(LEARNER, learner=404, staff=404)),
+        # Not taken place yet: its learner is told so; anyone else doesn't see it.
+        Route("/sessions/{private.pk}/review/", _with(LEARNER, staff=404)),
         Route(
             "/sessions/{unreviewed.pk}/review/",
             _with(LEARNER, learner=422, staff=404),
@@ -415,9 +453,11 @@ MATRIX: dict[str, Route | list[Route]] = {
             "/live/{other_session.pk}/",
             {"anon": LOGIN, "learner": 403, "owner": 404, "other": 200, "staff": 403},
         ),
+        Route("/live/{private.pk}/", PRIVATE),  # private: 404 (not 403) for outsiders
     ],
     "live/<int:session_id>/ice/": [
         Route("/live/{live.pk}/ice/", _with(MENTOR_OBJ, learner=200)),
+        Route("/live/{private.pk}/ice/", PRIVATE),
         Route("/live/{live.pk}/ice/", {p: 405 for p in EVERYONE}, method="POST"),
     ],
     "live/<int:session_id>/start/": [

@@ -30,3 +30,20 @@ def websocket_routes() -> list[str]:
     from mentorhub.routing import websocket_urlpatterns
 
     return [str(p.pattern) for p in websocket_urlpatterns]
+
+
+def _walk_names(patterns, prefix: str = ""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route == ADMIN_PREFIX:
+                yield route, "admin"
+                continue
+            yield from _walk_names(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern.name or route
+
+
+def http_route_names() -> dict[str, str]:
+    """route → URL name (the route itself when unnamed), every route of mentorhub.urls."""
+    return dict(_walk_names(get_resolver().url_patterns))

@@ -171,11 +171,6 @@ async def test_garbage_frames_are_ignored_or_closed_without_server_errors(
     assert not server_errors, [r.getMessage() for r in server_errors]
 
 
-@pytest.mark.xfail(
-    reason="notifications.consumers.UserConsumer raises ValueError on a binary frame "
-    "(AsyncJsonWebsocketConsumer.receive); reported to the Notifications issue",
-    strict=False,
-)
 async def test_binary_frames_are_ignored_or_closed_without_server_errors(world, server_errors):
     for path in _paths(world):
         comm = await _member_socket(world, path)

@@ -557,6 +557,7 @@ def test_descriptions_are_cleaned_on_every_save_even_from_the_admin(staff, mento
             "capacity": session.capacity,
             "price": session.price,
             "status": session.status,
+            "visibility": session.visibility,
             "cancel_reason": "",
             "bookings-TOTAL_FORMS": "0",
             "bookings-INITIAL_FORMS": "0",

@@ -1,10 +1,10 @@
 """Operators: per-mentor earnings for one calendar month (UTC) as CSV."""
 
-import csv
 import io
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import csvsafe
 from earnings import queries, services
 
 HEADER = [
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         from django.conf import settings
 
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         writer.writerow(HEADER)
         rows = queries.report_rows(month)
         for row in rows:

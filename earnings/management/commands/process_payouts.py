@@ -1,10 +1,9 @@
 """Operators: list requested payouts, mark them paid/failed, export them as CSV."""
 
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from core import csvsafe
 from earnings import services
 from earnings.models import Payout
 from mentorhub.errors import DomainError
@@ -132,13 +131,13 @@ class Command(BaseCommand):
             for p in payouts
         ]
         if path == "-":
-            writer = csv.writer(self.stdout)
+            writer = csvsafe.writer(self.stdout)
             writer.writerow(EXPORT_HEADER)
             writer.writerows(rows)
             return
         try:
             with open(path, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
+                writer = csvsafe.writer(handle)
                 writer.writerow(EXPORT_HEADER)
                 writer.writerows(rows)
         except OSError as exc:

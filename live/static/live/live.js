@@ -84,6 +84,7 @@ function renderStatus() {
     return setStatus("Session ended", "off");
   }
   if (state.session === "replaced") return setStatus("Open in another window", "off");
+  if (state.session === "forbidden") return setStatus("No access", "off");
   if (!state.socketOpen) {
     if (!state.everOpen) return setStatus("Connecting…", "wait");
     return state.attempts >= 3
@@ -657,6 +658,13 @@ const signal = {
         this.closedForGood = true;
         hangUp();
         showEnded("This call is open in another window", "You joined from another tab or device, so this page left the call.");
+      } else if (event.code === 4003) {
+        // No longer a member (booking cancelled, account deactivated): don't reconnect.
+        state.session = "forbidden";
+        this.closedForGood = true;
+        hangUp();
+        forget();
+        showEnded("You no longer have access to this call", "Your booking for this session was cancelled.");
       } else if (event.code === 4010 || state.session === "completed" || state.session === "cancelled") {
         this.closedForGood = true;
       } else if (event.code === 4001) {

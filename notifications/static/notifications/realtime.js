@@ -95,8 +95,10 @@
     }
     setState("reconnecting");
     rt.attempt += 1;
-    // Repeated refusals may mean we were signed out elsewhere: check.
-    if (rt.attempt % 4 === 0) {
+    // Repeated refusals may mean we were signed out elsewhere: check. A refusal
+    // right after a 4001 refresh means the refresh didn't help (signed out in
+    // another tab, the cookies cleared meanwhile): check at once.
+    if (rt.refreshes > 0 || rt.attempt % 4 === 0) {
       checkAuth().then(function (ok) { if (ok) schedule(); });
       return;
     }

@@ -1,0 +1,163 @@
+"""`make run`: debug off, friendly error pages, plain-HTTP sign-in on loopback;
+`make dev`: debug; `make run-https`: never debug."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.urls import path
+
+from tests.conftest import jwt_client
+from tests.mentorhub.make_run import ROOT, TEST_KEY, recipe_line, server_env
+
+PROBE = r"""
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "debug": s.DEBUG, "redirect": s.SECURE_SSL_REDIRECT, "hsts": s.SECURE_HSTS_SECONDS,
+    "secure": [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.JWT_COOKIE_SECURE],
+    "static": s.STORAGES["staticfiles"]["BACKEND"],
+}))
+"""
+
+
+def settings_under(env: dict) -> dict:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "mentorhub.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_make_run_serves_with_debug_off_even_when_debug_is_exported():
+    env = server_env("run", env={"DJANGO_DEBUG": "1"})
+    assert env["DJANGO_DEBUG"] == "0"
+    probe = settings_under(env)
+    assert probe["debug"] is False
+    assert probe["static"] == "whitenoise.storage.CompressedStaticFilesStorage"
+    # Plain HTTP on loopback: no redirect to https, no HSTS, cookies usable over http.
+    assert probe["redirect"] is False and probe["hsts"] == 0
+    assert probe["secure"] == [False, False, False]
+    assert "seed_demo --force" in recipe_line("run", "seed_demo")
+
+
+def test_make_dev_has_debug_and_auto_reload():
+    env = server_env("dev", marker="runserver")
+    assert env["DJANGO_DEBUG"] == "1"
+    assert settings_under(env)["debug"] is True
+
+
+def test_run_https_never_runs_with_debug():
+    script = (ROOT / "scripts" / "run-https").read_text()
+    assert "export DJANGO_DEBUG=0\n" in script
+    assert "DJANGO_DEBUG=1" not in recipe_line("run-https", "scripts/run-https")
+
+
+def test_production_settings_keep_every_cookie_secure():
+    probe = settings_under({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": TEST_KEY})
+    assert probe["secure"] == [True, True, True] and probe["redirect"] is True
+
+
+def test_the_secret_key_is_generated_once_into_an_untracked_file(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "find-python", tmp_path / "scripts" / "find-python")
+    (tmp_path / ".venv").symlink_to(ROOT / ".venv")
+    make = ["make", "-s", ".secret_key"]
+    subprocess.run(make, cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    key = (tmp_path / ".secret_key").read_text().strip()
+    assert len(key) >= 50
+    assert (tmp_path / ".secret_key").stat().st_mode & 0o077 == 0
+    subprocess.run(make, cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    assert (tmp_path / ".secret_key").read_text().strip() == key
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".secret_key"], cwd=ROOT)
+    assert ignored.returncode == 0
+
+
+# --- Error pages with debug off (the test settings are production-like) -------------------
+
+
+def boom(request):
+    raise RuntimeError("kaboom with SECRET_KEY nearby")
+
+
+def fine(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("boom/", boom), path("fine/", fine)]
+
+
+@pytest.mark.django_db
+def test_a_404_is_friendly_and_lists_no_urls(mentor):
+    assert settings.DEBUG is False
+    response = jwt_client(mentor).get("/no/such/page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    for leak in ("Resolver404", "URLconf", "mentor/dashboard/", "api/", "admin/", "tried"):
+        assert leak not in body, leak
+    # A deliberate message still shows.
+    assert "No such session." in jwt_client(mentor).get("/sessions/999999/").content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_500_shows_no_cookie_source_or_settings(mentor):
+    client = jwt_client(mentor)
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong on our side" in body
+    secrets = [client.cookies[name].value for name in client.cookies] + [settings.SECRET_KEY]
+    for leak in [*secrets, "kaboom", "Traceback", "SECRET_KEY", "boom/"]:
+        assert leak not in body
+
+
+def test_the_500_page_renders_without_a_request_or_database():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()  # what server_error does
+    assert "Something went wrong on our side" in html
+
+
+# --- Secure cookies only over HTTPS (make run's plain-HTTP mode) ------------------------
+
+plain_http = override_settings(
+    SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, JWT_COOKIE_SECURE=False
+)
+
+
+@pytest.mark.django_db
+@plain_http
+@pytest.mark.parametrize("https", [False, True])
+def test_under_make_run_signing_in_sets_secure_cookies_only_over_https(mentor, https):
+    client = Client(enforce_csrf_checks=True)
+    form = client.get("/login/", secure=https)
+    token = form.cookies[settings.CSRF_COOKIE_NAME].value
+    assert bool(form.cookies[settings.CSRF_COOKIE_NAME]["secure"]) is https
+    response = client.post(
+        "/login/",
+        {"username": mentor.username, "password": "pw-mentor_ann", "csrfmiddlewaretoken": token},
+        secure=https,
+        HTTP_REFERER=f"{'https' if https else 'http'}://testserver/login/",
+    )
+    assert response.status_code == 302
+    for name in (settings.JWT_ACCESS_COOKIE, settings.JWT_REFRESH_COOKIE):
+        assert bool(response.cookies[name]["secure"]) is https, name
+        assert response.cookies[name]["httponly"] is True
+    assert client.get("/mentor/dashboard", secure=https).status_code == 200
