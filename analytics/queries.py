@@ -209,6 +209,28 @@ def _quarter_start(local: dt.datetime) -> dt.datetime:
     return local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+@dataclass
+class _Window:
+    """What every part reads: the mentor, the period in UTC and local-time SQL helpers."""
+
+    mentor: object
+    since: dt.datetime | None
+    until: dt.datetime
+    tz: ZoneInfo
+    local: LocalTime
+
+    def q(self, field_name: str) -> Q:
+        return _window_q(field_name, self.since, self.until)
+
+    @property
+    def bookings(self):
+        return Booking.objects.filter(self.q("session__starts_at"), session__mentor=self.mentor)
+
+    @property
+    def requests(self):
+        return SessionRequest.objects.filter(self.q("created_at"), mentor=self.mentor).order_by()
+
+
 def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analytics:
     """All figures of `mentor` for `period`, in the mentor's time zone."""
     period = parse_period(period)
@@ -220,16 +242,20 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
     # The zone's offset changes are spelled out in SQL from the window's start:
     # for "all time" start at the mentor's first data, not at LocalTime's floor
     # (decades of DST transitions make every query long to compile).
-    local = LocalTime(tz, since or _first_activity(mentor), until)
+    window = _Window(
+        mentor, since, until, tz, LocalTime(tz, since or _first_activity(mentor), until)
+    )
+    for part in PARTS:
+        part(window, result)
+    return result
 
-    bookings = Booking.objects.filter(
-        _window_q("session__starts_at", since, until), session__mentor=mentor
-    ).order_by()
+
+def _learners(w: _Window, result: Analytics) -> None:
+    """Students, repeat learners, attendance: one grouped aggregate."""
     attended_q = Q(status=Booking.Status.ATTENDED)
-
-    # 1. Students, repeat learners, attendance: one grouped aggregate.
     per_learner = (
-        bookings.filter(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
+        w.bookings.order_by()
+        .filter(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
         .values("learner")
         .annotate(att=Count("id", filter=attended_q), ns=Count("id", filter=~attended_q))
     )
@@ -244,36 +270,38 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
     result.attended = agg["attended"] or 0
     result.no_shows = agg["no_shows"] or 0
 
-    # 2. Sessions held and minutes taught, per month.
+
+def _sessions_and_earnings(w: _Window, result: Analytics) -> None:
+    """Sessions held, minutes taught and net earnings, per local month."""
     completed = Session.objects.filter(
-        _window_q("starts_at", since, until), mentor=mentor, status=Session.Status.COMPLETED
+        w.q("starts_at"), mentor=w.mentor, status=Session.Status.COMPLETED
     ).order_by()
     session_months = {
-        local.month(row["month"]): row
-        for row in completed.annotate(month=local.month_expr("starts_at"))
+        w.local.month(row["month"]): row
+        for row in completed.annotate(month=w.local.month_expr("starts_at"))
         .values("month")
         .annotate(sessions=Count("id"), minutes=Sum("duration_minutes"))
         .order_by("month")
     }
     result.session_count = sum(r["sessions"] for r in session_months.values())
     result.minutes_taught = sum(r["minutes"] or 0 for r in session_months.values())
-
-    # 3. Earnings (net ledger entries), per month.
     ledger_months = {
-        local.month(row["month"]): row["net"] or Decimal("0")
-        for row in LedgerEntry.objects.filter(_window_q("created_at", since, until), mentor=mentor)
-        .annotate(month=local.month_expr("created_at"))
+        w.local.month(row["month"]): row["net"] or Decimal("0")
+        for row in LedgerEntry.objects.filter(w.q("created_at"), mentor=w.mentor)
+        .annotate(month=w.local.month_expr("created_at"))
         .values("month")
         .annotate(net=Sum("net"))
         .order_by("month")
     }
     result.earnings = sum(ledger_months.values(), Decimal("0")).quantize(Decimal("0.01"))
     result.monthly, result.months_truncated = _month_series(
-        since, until, tz, session_months, ledger_months
+        w.since, w.until, w.tz, session_months, ledger_months
     )
 
-    # 4. Ratings: average, count, distribution.
-    reviews = Review.objects.filter(_window_q("created_at", since, until), mentor=mentor).order_by()
+
+def _ratings(w: _Window, result: Analytics) -> None:
+    """Average rating, count and distribution in the period."""
+    reviews = Review.objects.filter(w.q("created_at"), mentor=w.mentor).order_by()
     ragg = reviews.aggregate(
         avg=Avg("rating"),
         count=Count("id"),
@@ -283,13 +311,12 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
     result.average_rating = round(float(ragg["avg"]), 2) if ragg["avg"] is not None else None
     result.rating_distribution = {n: ragg[f"r{n}"] or 0 for n in range(5, 0, -1)}
 
-    # 5. Requests: answered by status; 6. median response time of the mentor's answers.
-    requests = SessionRequest.objects.filter(
-        _window_q("created_at", since, until), mentor=mentor
-    ).order_by()
+
+def _requests(w: _Window, result: Analytics) -> None:
+    """Requests answered by status, and the median time the mentor took to answer."""
     S = SessionRequest.Status
     responded_q = Q(status__in=[S.ACCEPTED, S.DECLINED], answered_at__isnull=False)
-    qagg = requests.aggregate(
+    qagg = w.requests.aggregate(
         accepted=Count("id", filter=Q(status=S.ACCEPTED)),
         declined=Count("id", filter=Q(status=S.DECLINED)),
         expired=Count("id", filter=Q(status=S.EXPIRED)),
@@ -301,12 +328,16 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
         qagg["expired"],
     )
     result.median_response_minutes = _median_response_minutes(
-        requests.filter(responded_q), qagg["responded"]
+        w.requests.filter(responded_q), qagg["responded"]
     )
 
-    # 7+8. Popular times (bookings, not cancelled) and held sessions by local weekday × hour.
-    #      Bookings are counted per session by an indexed subquery, so the time-zone
-    #      arithmetic runs once per session, not once per booking.
+
+def _popular_and_held_times(w: _Window, result: Analytics) -> None:
+    """Bookings (not cancelled) and held sessions by local weekday × hour.
+
+    Bookings are counted per session by an indexed subquery, so the time-zone
+    arithmetic runs once per session, not once per booking.
+    """
     active_bookings = (
         Booking.objects.filter(session=OuterRef("pk"))
         .exclude(status=Booking.Status.CANCELLED)
@@ -316,37 +347,42 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
         .values("c")
     )
     for row in (
-        Session.objects.filter(_window_q("starts_at", since, until), mentor=mentor)
+        Session.objects.filter(w.q("starts_at"), mentor=w.mentor)
         .exclude(status=Session.Status.CANCELLED)
         .order_by()
         .annotate(
             booked=Coalesce(Subquery(active_bookings), 0),
-            wd=local.weekday_expr("starts_at"),
-            hr=local.hour_expr("starts_at"),
+            wd=w.local.weekday_expr("starts_at"),
+            hr=w.local.hour_expr("starts_at"),
         )
         .values("wd", "hr")
         .annotate(n=Sum("booked"), held=Count("id", filter=Q(status=Session.Status.COMPLETED)))
     ):
-        slot = (local.weekday(row["wd"]), local.hour(row["hr"]))
+        slot = (w.local.weekday(row["wd"]), w.local.hour(row["hr"]))
         if row["n"]:
             result.popular[slot] = row["n"]
         if row["held"]:
             result.held[slot] = row["held"]
 
-    # 9. Preferred times of requests declined or left to expire (newest, bounded).
+
+def _unmet_times(w: _Window, result: Analytics) -> None:
+    """Preferred times of requests declined or left to expire (newest, bounded)."""
+    S = SessionRequest.Status
     unmet_lists = (
-        requests.filter(status__in=[S.DECLINED, S.EXPIRED])
+        w.requests.filter(status__in=[S.DECLINED, S.EXPIRED])
         .order_by("-created_at")
         .values_list("preferred_times", flat=True)[:UNMET_REQUEST_LIMIT]
     )
-    result.unmet = _bucket_iso_times(unmet_lists, tz)
+    result.unmet = _bucket_iso_times(unmet_lists, w.tz)
 
-    # 10. Rating per quarter: the previous and the current one (independent of period).
-    this_quarter = _quarter_start(until.astimezone(tz))
+
+def _quarter_ratings(w: _Window, result: Analytics) -> None:
+    """Rating of the previous and the current quarter (independent of the period)."""
+    this_quarter = _quarter_start(w.until.astimezone(w.tz))
     prev_quarter = _quarter_start(this_quarter - dt.timedelta(days=1))
     # Two known boundaries: filtered aggregates, no per-row time-zone function.
     current = Q(created_at__gte=this_quarter)
-    rated = Review.objects.filter(mentor=mentor, created_at__gte=prev_quarter).aggregate(
+    rated = Review.objects.filter(mentor=w.mentor, created_at__gte=prev_quarter).aggregate(
         prev_avg=Avg("rating", filter=~current),
         prev_n=Count("id", filter=~current),
         now_avg=Avg("rating", filter=current),
@@ -358,18 +394,20 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
         if (n := rated[f"{key}_n"])
     ]
 
-    # 11. Fill speed: hours from publication to each booking made before the start,
-    #     weekend vs weekday sessions.
-    weekend_q = local.weekend_q("wd")
+
+def _fill_speed(w: _Window, result: Analytics) -> None:
+    """Hours from publication to each booking made before the start, weekend vs weekday."""
+    weekend_q = w.local.weekend_q("wd")
     fill = (
-        bookings.exclude(status=Booking.Status.CANCELLED)
+        w.bookings.order_by()
+        .exclude(status=Booking.Status.CANCELLED)
         .filter(
             session__published_at__isnull=False,
             created_at__gte=F("session__published_at"),
             created_at__lte=F("session__starts_at"),
         )
         .annotate(
-            wd=local.weekday_expr("session__starts_at"),
+            wd=w.local.weekday_expr("session__starts_at"),
             lead=SecondsBetween("created_at", "session__published_at"),
         )
         .aggregate(
@@ -384,13 +422,28 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
         for kind in ("weekend", "weekday")
     }
 
-    # 12. Latest reviews (read-only for the mentor).
+
+def _latest_reviews(w: _Window, result: Analytics) -> None:
+    """The newest reviews (read-only for the mentor)."""
     result.latest_reviews = list(
-        Review.objects.filter(mentor=mentor)
+        Review.objects.filter(mentor=w.mentor)
         .select_related("learner", "session")
         .order_by("-created_at", "-id")[:LATEST_REVIEWS]
     )
-    return result
+
+
+# The parts of the analytics, each a fixed number of queries (QUERY_BUDGET in all).
+PARTS = (
+    _learners,
+    _sessions_and_earnings,
+    _ratings,
+    _requests,
+    _popular_and_held_times,
+    _unmet_times,
+    _quarter_ratings,
+    _fill_speed,
+    _latest_reviews,
+)
 
 
 def _hours(value) -> float | None:

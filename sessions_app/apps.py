@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
 
+def _ask_for_reviews(sender, session, **kwargs) -> None:
+    from .reviews import ask_for_reviews
+
+    ask_for_reviews(session)
+
+
 class SessionsAppConfig(AppConfig):
     name = "sessions_app"
     verbose_name = "Sessions"
@@ -9,7 +15,14 @@ class SessionsAppConfig(AppConfig):
         from mentorhub.jobs import register_job
 
         from . import services
+        from .models import Session
+        from .signals import session_completed
 
         register_job("sessions.reminders", services.send_session_reminders)
         register_job("sessions.end_overdue", services.end_overdue_sessions)
         register_job("sessions.cancel_unstarted", services.cancel_unstarted_sessions)
+        # Learners who attended are asked for a review once the session completes
+        # (stored inside the completing transaction, pushed after commit).
+        session_completed.connect(
+            _ask_for_reviews, sender=Session, dispatch_uid="sessions_app.ask_for_reviews"
+        )

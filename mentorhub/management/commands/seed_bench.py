@@ -38,37 +38,78 @@ class Command(BaseCommand):
             raise CommandError("bench data already exists in this database; use a fresh one")
         rng = random.Random(seed)
         now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # fixed: runs are comparable
-        counts = self._generate(rng, scale, now)
+        counts = _Generator(rng, scale, now).run()
         for name, value in counts.items():
             self.stdout.write(f"{name:>14}: {value:,}")
 
-    @transaction.atomic
-    def _generate(self, rng: random.Random, scale: float, now: datetime) -> dict:
-        n_sessions = max(10, int(1000 * scale))
-        n_requests = max(10, int(1000 * scale))
-        n_notifications = max(10, int(5000 * scale))
-        n_learners = max(20, min(2000, int(200 * max(scale, 1))))
-        password = make_password(settings.DEMO_PASSWORD)
-        fee_rate = settings.PLATFORM_FEE_PERCENT / Decimal(100)
-        hold = timedelta(days=settings.EARNINGS_HOLD_DAYS)
 
-        mentors = User.objects.bulk_create(
+def _session_plan(rng: random.Random, i: int, n: int, now: datetime):
+    """Start and status of the i-th of n sessions: mostly three years of completed ones."""
+    frac = i / n
+    # Even the smallest scale has a row in every subtab (equal query counts).
+    frac = {n - 3: 0.92, n - 2: 0.96}.get(i, frac)
+    if frac < 0.9:
+        start = now - timedelta(days=1095 * (1 - frac / 0.9), hours=rng.randint(0, 10))
+        status = Session.Status.COMPLETED
+    elif frac < 0.95:
+        start = now + timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 10))
+        status = Session.Status.SCHEDULED
+    elif frac < 0.98:
+        start = now + timedelta(days=rng.randint(1, 60))
+        status = Session.Status.DRAFT
+    else:
+        start = now - timedelta(days=rng.randint(1, 300))
+        status = Session.Status.CANCELLED
+    hour = rng.choice([8, 9, 12, 16, 17, 18, 19])
+    return start.replace(minute=0, second=0, microsecond=0, hour=hour), status
+
+
+class _Generator:
+    """The data set, step by step (the order of random draws keeps runs comparable)."""
+
+    def __init__(self, rng: random.Random, scale: float, now: datetime):
+        self.rng, self.scale, self.now = rng, scale, now
+        self.password = make_password(settings.DEMO_PASSWORD)
+
+    @transaction.atomic
+    def run(self) -> dict:
+        self.users()
+        self.sessions()
+        self.bookings()
+        self.ledger()
+        self.payouts()
+        self.reviews()
+        self.requests()
+        self.notifications()
+        return {
+            "sessions": len(self.session_rows),
+            "bookings": Booking.objects.filter(session__mentor=self.mentor).count(),
+            "requests": self.n_requests,
+            "ledger entries": self.n_ledger,
+            "notifications": self.n_notifications,
+            "reviews": self.n_reviews,
+            "learners": len(self.learners),
+        }
+
+    def users(self) -> None:
+        n_learners = max(20, min(2000, int(200 * max(self.scale, 1))))
+        User.objects.bulk_create(
             [
                 User(
                     username=BENCH_MENTOR,
                     role="mentor",
-                    password=password,
+                    password=self.password,
                     first_name="Bench",
                     timezone="Europe/Berlin",
                 ),
                 *[
-                    User(username=f"bench_mentor{i}", role="mentor", password=password)
+                    User(username=f"bench_mentor{i}", role="mentor", password=self.password)
                     for i in range(1, 6)
                 ],
             ]
         )
         mentors = list(User.objects.filter(username__startswith="bench_mentor").order_by("id"))
-        mentor = mentors[0]
+        self.mentor = mentors[0]
         MentorProfile.objects.bulk_create(
             [
                 MentorProfile(user=m, display_name=m.username, default_price=Decimal("50.00"))
@@ -77,40 +118,26 @@ class Command(BaseCommand):
         )
         User.objects.bulk_create(
             [
-                User(username=f"bench_learner{i}", role="learner", password=password)
+                User(username=f"bench_learner{i}", role="learner", password=self.password)
                 for i in range(n_learners)
             ],
             batch_size=500,
         )
-        learners = list(
+        self.learners = list(
             User.objects.filter(username__startswith="bench_learner").values_list("id", flat=True)
         )
 
-        sessions = []
+    def sessions(self) -> None:
+        rng, n_sessions = self.rng, max(10, int(1000 * self.scale))
+        rows = []
         for i in range(n_sessions):
-            frac = i / n_sessions
-            # Even the smallest scale has a row in every subtab (equal query counts).
-            frac = {n_sessions - 3: 0.92, n_sessions - 2: 0.96}.get(i, frac)
-            if frac < 0.9:  # three years of completed sessions
-                start = now - timedelta(days=1095 * (1 - frac / 0.9), hours=rng.randint(0, 10))
-                status = Session.Status.COMPLETED
-            elif frac < 0.95:
-                start = now + timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 10))
-                status = Session.Status.SCHEDULED
-            elif frac < 0.98:
-                start = now + timedelta(days=rng.randint(1, 60))
-                status = Session.Status.DRAFT
-            else:
-                start = now - timedelta(days=rng.randint(1, 300))
-                status = Session.Status.CANCELLED
-            start = start.replace(
-                minute=0, second=0, microsecond=0, hour=rng.choice([8, 9, 12, 16, 17, 18, 19])
-            )
+            start, status = _session_plan(rng, i, n_sessions, self.now)
             # 900 × 11 + 50 × 2 = 10,000 bookings at scale 1.
             booked = {Session.Status.COMPLETED: 11, Session.Status.SCHEDULED: 2}.get(status, 0)
-            sessions.append(
+            completed = status == Session.Status.COMPLETED
+            rows.append(
                 Session(
-                    mentor=mentor,
+                    mentor=self.mentor,
                     title=f"{rng.choice(TOPICS)} session #{i}",
                     topic=rng.choice(TOPICS),
                     description="<p>Benchmark session</p>",
@@ -120,48 +147,53 @@ class Command(BaseCommand):
                     price=Decimal(rng.choice([0, 25, 40, 60, 80])),
                     status=status,
                     booked_count=booked,
-                    published_at=start - timedelta(days=7)
-                    if status != Session.Status.DRAFT
-                    else None,
-                    started_at=start if status == Session.Status.COMPLETED else None,
-                    ended_at=start + timedelta(hours=1)
-                    if status == Session.Status.COMPLETED
-                    else None,
+                    published_at=None
+                    if status == Session.Status.DRAFT
+                    else start - timedelta(days=7),
+                    started_at=start if completed else None,
+                    ended_at=start + timedelta(hours=1) if completed else None,
                 )
             )
-        Session.objects.bulk_create(sessions, batch_size=500)
-        sessions = list(Session.objects.filter(mentor=mentor).order_by("id"))
+        Session.objects.bulk_create(rows, batch_size=500)
+        self.session_rows = list(Session.objects.filter(mentor=self.mentor).order_by("id"))
 
-        bookings = []
-        for s in sessions:
-            for learner_id in rng.sample(learners, s.booked_count):
-                attended = s.status == Session.Status.COMPLETED and rng.random() < 0.97
-                bookings.append(
+    def bookings(self) -> None:
+        rows = []
+        for s in self.session_rows:
+            completed = s.status == Session.Status.COMPLETED
+            for learner_id in self.rng.sample(self.learners, s.booked_count):
+                attended = completed and self.rng.random() < 0.97
+                if completed:
+                    status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
+                else:
+                    status = Booking.Status.BOOKED
+                rows.append(
                     Booking(
                         session=s,
                         learner_id=learner_id,
                         amount_paid=s.price,
-                        status=(Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW)
-                        if s.status == Session.Status.COMPLETED
-                        else Booking.Status.BOOKED,
+                        status=status,
                         joined_at=s.starts_at if attended else None,
                     )
                 )
-        Booking.objects.bulk_create(bookings, batch_size=1000)
-        bookings = list(
-            Booking.objects.filter(session__mentor=mentor, status="attended").select_related(
+        Booking.objects.bulk_create(rows, batch_size=1000)
+        self.attended = list(
+            Booking.objects.filter(session__mentor=self.mentor, status="attended").select_related(
                 "session"
             )
         )
 
-        ledger = []
-        for b in bookings:
+    def ledger(self) -> None:
+        fee_rate = settings.PLATFORM_FEE_PERCENT / Decimal(100)
+        hold = timedelta(days=settings.EARNINGS_HOLD_DAYS)
+        rows = []
+        for b in self.attended:
             gross = b.amount_paid if b.amount_paid > 0 else Decimal("30.00")  # every entry counts
             fee = (gross * fee_rate).quantize(CENTS, ROUND_HALF_UP)
             created = b.session.ended_at
-            ledger.append(
+            rows.append(
                 LedgerEntry(
-                    mentor=mentor,
+                    mentor=self.mentor,
                     session=b.session,
                     booking=b,
                     gross=gross,
@@ -173,11 +205,11 @@ class Command(BaseCommand):
                 )
             )
         # Top up with small adjustments so the ledger has 10,000 rows at scale 1.
-        for _ in range(max(0, int(10000 * scale) - len(ledger))):
-            created = now - timedelta(days=rng.randint(1, 1000))
-            ledger.append(
+        for _ in range(max(0, int(10000 * self.scale) - len(rows))):
+            created = self.now - timedelta(days=self.rng.randint(1, 1000))
+            rows.append(
                 LedgerEntry(
-                    mentor=mentor,
+                    mentor=self.mentor,
                     kind=LedgerEntry.Kind.ADJUSTMENT,
                     gross=Decimal("5.00"),
                     fee=Decimal("0.50"),
@@ -188,80 +220,83 @@ class Command(BaseCommand):
                     available_at=created + hold,
                 )
             )
-        LedgerEntry.objects.bulk_create(ledger, batch_size=1000)
+        LedgerEntry.objects.bulk_create(rows, batch_size=1000)
+        self.n_ledger = len(rows)
+
+    def payouts(self) -> None:
         Payout.objects.bulk_create(
             [
                 Payout(
-                    mentor=mentor,
+                    mentor=self.mentor,
                     amount=Decimal("500.00"),
-                    status=rng.choice(["paid", "paid", "failed", "requested"]),
+                    status=self.rng.choice(["paid", "paid", "failed", "requested"]),
                     reference=f"B{i}",
                 )
-                for i in range(max(3, int(36 * scale)))
+                for i in range(max(3, int(36 * self.scale)))
             ]
         )
 
-        reviews = []
-        seen = set()
-        for b in rng.sample(bookings, min(len(bookings), int(3000 * scale))):
+    def reviews(self) -> None:
+        rows, seen = [], set()
+        picked = self.rng.sample(self.attended, min(len(self.attended), int(3000 * self.scale)))
+        for b in picked:
             if (b.session_id, b.learner_id) in seen:
                 continue
             seen.add((b.session_id, b.learner_id))
-            reviews.append(
+            rows.append(
                 Review(
                     session_id=b.session_id,
                     learner_id=b.learner_id,
-                    mentor=mentor,
-                    rating=rng.choice([3, 4, 4, 5, 5, 5]),
+                    mentor=self.mentor,
+                    rating=self.rng.choice([3, 4, 4, 5, 5, 5]),
                     comment="Helpful session.",
                 )
             )
-        Review.objects.bulk_create(reviews, batch_size=1000)
+        Review.objects.bulk_create(rows, batch_size=1000)
+        self.n_reviews = len(rows)
 
-        requests = []
-        for _ in range(n_requests):
+    def requests(self) -> None:
+        rng, now = self.rng, self.now
+        self.n_requests = max(10, int(1000 * self.scale))
+        rows = []
+        for _ in range(self.n_requests):
             created = now - timedelta(days=rng.randint(0, 1000), hours=rng.randint(0, 23))
             status = rng.choice(["pending", "accepted", "declined", "expired", "accepted"])
             times = [created + timedelta(days=d, hours=h) for d, h in ((3, 0), (4, 2))]
-            requests.append(
+            learner_id, topic = rng.choice(self.learners), f"Help with {rng.choice(TOPICS)}"
+            answered = None
+            if status != "pending":
+                answered = created + timedelta(minutes=rng.randint(5, 2000))
+            rows.append(
                 SessionRequest(
-                    learner_id=rng.choice(learners),
-                    mentor=mentor,
-                    topic=f"Help with {rng.choice(TOPICS)}",
+                    learner_id=learner_id,
+                    mentor=self.mentor,
+                    topic=topic,
                     message="I would like some guidance.",
                     preferred_times=[t.isoformat() for t in times],
                     last_preferred_at=times[-1],
                     status=status,
-                    answered_at=None
-                    if status == "pending"
-                    else created + timedelta(minutes=rng.randint(5, 2000)),
+                    answered_at=answered,
                 )
             )
-        SessionRequest.objects.bulk_create(requests, batch_size=1000)
-        SessionRequest.objects.filter(mentor=mentor, status="pending").update(
+        SessionRequest.objects.bulk_create(rows, batch_size=1000)
+        SessionRequest.objects.filter(mentor=self.mentor, status="pending").update(
             created_at=now, last_preferred_at=now + timedelta(days=30)
         )
 
+    def notifications(self) -> None:
+        self.n_notifications = max(10, int(5000 * self.scale))
         Notification.objects.bulk_create(
             [
                 Notification(
-                    user=mentor,
+                    user=self.mentor,
                     kind="booking",
                     title=f"New booking #{i}",
                     body="A learner booked.",
                     url="/mentor/dashboard/sessions/scheduled/",
-                    read_at=now if i % 3 else None,
+                    read_at=self.now if i % 3 else None,
                 )
-                for i in range(n_notifications)
+                for i in range(self.n_notifications)
             ],
             batch_size=1000,
         )
-        return {
-            "sessions": len(sessions),
-            "bookings": Booking.objects.filter(session__mentor=mentor).count(),
-            "requests": len(requests),
-            "ledger entries": len(ledger),
-            "notifications": n_notifications,
-            "reviews": len(reviews),
-            "learners": len(learners),
-        }
