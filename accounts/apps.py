@@ -6,8 +6,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from mentorhub.jobs import register_job
-        from mentorhub.mentor_cache import connect_signals
+        from core.jobs import register_job
 
         from . import (
             schema,  # noqa: F401  (registers the OpenAPI extension)
@@ -15,5 +14,4 @@ class AccountsConfig(AppConfig):
         )
         from .tokens import prune_rotations
 
-        connect_signals()
         register_job("accounts.prune_rotations", prune_rotations)

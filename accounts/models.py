@@ -15,7 +15,8 @@ class User(AbstractUser):
     # Every user has a zone (learners too); mentors edit theirs on the Profile tab.
     timezone = models.CharField(max_length=64, default="UTC")
     # Raised after every write to a mentor's sessions, bookings, requests,
-    # ledger, payouts or reviews; keys the cached figures (mentorhub/mentor_cache.py).
+    # ledger, payouts or reviews (the models the apps watch); keys the cached
+    # figures and rows (core/cache.py).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     def save(self, *args, **kwargs):

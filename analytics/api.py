@@ -6,10 +6,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import IsMentor
-from mentorhub.mentor_cache import cached
 
+from . import queries
 from .insights import build_insights
-from .queries import DEFAULT_PERIOD, PERIODS, mentor_analytics, parse_period
+from .queries import DEFAULT_PERIOD, PERIODS, parse_period
 from .serializers import AnalyticsSerializer
 
 
@@ -23,8 +23,7 @@ from .serializers import AnalyticsSerializer
 @permission_classes([IsMentor])
 def analytics(request: Request) -> Response:
     period = parse_period(request.query_params.get("period"))  # DomainError → 400
-    mentor = request.user
-    data = cached(mentor, "analytics-data", lambda: mentor_analytics(mentor, period), period)
+    data = queries.analytics(request.user, period)  # cached until the mentor's data changes
     payload = data.as_dict()
     payload["insights"] = [{"text": i["text"], "rule": i["rule"]} for i in build_insights(data)]
     return Response(payload)

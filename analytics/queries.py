@@ -3,7 +3,9 @@
 Every figure is an aggregate computed by the database (`aggregate`,
 `annotate`, `Trunc*`, `Extract*` in the mentor's time zone).
 `mentor_analytics()` runs a fixed number of queries whatever the data size
-(at most QUERY_BUDGET); nothing here writes.
+(at most QUERY_BUDGET); nothing here writes. `analytics()` is the same,
+cached until the mentor's data changes (core/cache.py; the apps whose rows
+feed the figures watch their models).
 
 The period is a window [now - N days, now] applied to:
 sessions and bookings by the session's start, requests by their creation,
@@ -31,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import cache
 from earnings.models import LedgerEntry
 from mentorhub.errors import DomainError
 from mentorhub.localtime import LocalTime, SecondsBetween
@@ -229,6 +232,12 @@ class _Window:
     @property
     def requests(self):
         return SessionRequest.objects.filter(self.q("created_at"), mentor=self.mentor).order_by()
+
+
+def analytics(mentor, period: str = DEFAULT_PERIOD) -> Analytics:
+    """`mentor_analytics()`, cached until the mentor's data changes (or the minute turns)."""
+    period = parse_period(period)
+    return cache.cached(mentor, "analytics", lambda: mentor_analytics(mentor, period), period)
 
 
 def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analytics:

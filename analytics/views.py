@@ -5,20 +5,15 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
-from mentorhub.mentor_cache import cached
 
 from . import charts
 from .insights import build_insights
-from .queries import DEFAULT_PERIOD, PERIODS, mentor_analytics, parse_period
+from .queries import DEFAULT_PERIOD, PERIODS, analytics, parse_period
 
 
 def analytics_context(mentor, period: str) -> dict:
-    """Figures, charts and insights; cached until the mentor's data changes."""
-    return cached(mentor, "analytics", lambda: _analytics_context(mentor, period), period)
-
-
-def _analytics_context(mentor, period: str) -> dict:
-    data = mentor_analytics(mentor, period)
+    """The figures (cached until the mentor's data changes), their charts and insights."""
+    data = analytics(mentor, period)
     return {
         "a": data,
         "period": period,

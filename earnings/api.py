@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMentor
-from mentorhub.mentor_cache import cached
 
 from . import queries, services
 from .serializers import EarningsSerializer, PayoutRequestSerializer, PayoutSerializer
@@ -25,7 +24,7 @@ class EarningsView(APIView):
     @extend_schema(responses=EarningsSerializer)
     def get(self, request):
         mentor = request.user
-        summary = cached(mentor, "earnings-balances", lambda: queries.balances(mentor))
+        summary = queries.balances(mentor)  # cached until the mentor's data changes
         data = {
             "currency": summary.currency,
             "total_earned": summary.total_earned,
@@ -34,7 +33,7 @@ class EarningsView(APIView):
             "paid_out": summary.paid_out,
             "reserved": summary.reserved,
             "minimum_payout": settings.MINIMUM_PAYOUT,
-            "monthly": cached(mentor, "earnings-monthly", lambda: queries.monthly(mentor)),
+            "monthly": queries.monthly(mentor),
         }
         return Response(EarningsSerializer(data).data)
 

@@ -27,11 +27,11 @@ MENTOR_PAYOUTS = [
 def _payouts(mentor, plan, now) -> None:
     if Payout.objects.filter(mentor=mentor).exists():
         return
-    base = queries.balances(mentor, now).available
+    base = queries.compute_balances(mentor, now).available
     minimum = Decimal(settings.MINIMUM_PAYOUT)
     for share, status, days_ago, text in plan:
         amount = max((base * share).quantize(Decimal("1")), minimum)
-        if amount > queries.balances(mentor, now).available:
+        if amount > queries.compute_balances(mentor, now).available:
             continue
         when = now - timedelta(days=days_ago)
         payout = Payout.objects.create(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from mentorhub.mentor_cache import MentorDataQuerySet
+from core.cache import WatchedQuerySet
 
 
 class LedgerEntry(models.Model):
@@ -39,7 +39,7 @@ class LedgerEntry(models.Model):
     created_at = models.DateTimeField()
     available_at = models.DateTimeField()
 
-    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
+    objects = WatchedQuerySet.as_manager()  # watched: cached figures (earnings/apps.py)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -87,7 +87,7 @@ class Payout(models.Model):
         related_name="+",
     )
 
-    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
+    objects = WatchedQuerySet.as_manager()  # watched: cached figures (earnings/apps.py)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -1,7 +1,10 @@
 """Reads: balances and breakdowns computed from the ledger with aggregate SQL.
 
 Every function here runs a fixed number of queries whatever the size of the
-ledger (tests check 10 vs 1,000 entries).
+ledger (tests check 10 vs 1,000 entries). `balances()`, `monthly()` and
+`sessions_page()` are cached until the mentor's data changes (core/cache.py;
+the app's models are watched in apps.py); `compute_*` read afresh, for the
+services' checks and the live fragments.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import cache
 from mentorhub.localtime import LocalTime
 
 from .models import LedgerEntry, Payout
 
+SESSIONS_PER_PAGE = 10
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -56,7 +62,12 @@ class Balances:
         return self.available >= Decimal(settings.MINIMUM_PAYOUT)
 
 
-def balances(mentor, now: datetime | None = None) -> Balances:
+def balances(mentor) -> Balances:
+    """`compute_balances()`, cached until the mentor's data changes."""
+    return cache.cached(mentor, "earnings.balances", lambda: compute_balances(mentor))
+
+
+def compute_balances(mentor, now: datetime | None = None) -> Balances:
     """Total earned, pending, available and paid out: two aggregate queries.
 
     available = net that has become available − payouts that are not failed.
@@ -92,7 +103,12 @@ def _month_start(day: date, back: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def monthly(mentor, months: int = 12, now: datetime | None = None) -> list[dict]:
+def monthly(mentor) -> list[dict]:
+    """`compute_monthly()` for the last 12 months, cached until the mentor's data changes."""
+    return cache.cached(mentor, "earnings.monthly", lambda: compute_monthly(mentor))
+
+
+def compute_monthly(mentor, months: int = 12, now: datetime | None = None) -> list[dict]:
     """The last `months` calendar months in the mentor's zone, oldest first.
 
     Each row: month ("YYYY-MM"), sessions (distinct sessions credited), gross,
@@ -177,6 +193,23 @@ def session_earnings(mentor):
         )
         .order_by("-credited_at", "-row_key")
     )
+
+
+def sessions_page(mentor, number) -> Page:
+    """One page of `session_earnings()`; its rows and count cached until the mentor's
+    data changes, its `cache_key` for the rendered sections (read first)."""
+    key = cache.key_for(mentor, "earnings.sections", SESSIONS_PER_PAGE, number)
+
+    def compute() -> dict:
+        page = Paginator(session_earnings(mentor), SESSIONS_PER_PAGE).get_page(number)
+        rows = money_rows(page.object_list)
+        return {"number": page.number, "count": page.paginator.count, "rows": rows}
+
+    data = cache.cached(mentor, "earnings.sessions", compute, SESSIONS_PER_PAGE, number)
+    page = Paginator(range(data["count"]), SESSIONS_PER_PAGE).get_page(data["number"])
+    page.object_list = data["rows"]
+    page.cache_key = key
+    return page
 
 
 def payouts_for(mentor):

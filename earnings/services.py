@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.jobs import claim_each
 from mentorhub.errors import ConflictError, DomainError
 
 from .models import BalanceLock, LedgerEntry, Payout
@@ -38,6 +39,16 @@ def platform_fee(gross: Decimal) -> Decimal:
     """The platform's cut of `gross`, rounded half-up to the cent."""
     percent = Decimal(settings.PLATFORM_FEE_PERCENT)
     return (Decimal(gross) * percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _push_figures(mentor_id: int, *, payouts: bool = False) -> None:
+    """After commit, the mentor's open Earnings tabs re-read the balance cards
+    (and the payout history): live fragments, see earnings/fragments.py."""
+    from notifications.services import push_update
+
+    push_update(mentor_id, "earnings_summary")
+    if payouts:
+        push_update(mentor_id, "payout_history")
 
 
 # --- Ledger ---------------------------------------------------------------------
@@ -81,7 +92,10 @@ def credit_session(session) -> int:
     entries = [_booking_entry(b, session, credited_at) for b in bookings]
     before = LedgerEntry.objects.filter(booking__in=bookings, kind="booking").count()
     LedgerEntry.objects.bulk_create(entries, ignore_conflicts=True)
-    return LedgerEntry.objects.filter(booking__in=bookings, kind="booking").count() - before
+    created = LedgerEntry.objects.filter(booking__in=bookings, kind="booking").count() - before
+    if created:
+        _push_figures(session.mentor_id)
+    return created
 
 
 def on_session_completed(sender, session, **kwargs) -> None:
@@ -101,18 +115,26 @@ def credit_missing_entries(mentor=None, *, limit: int = 500) -> int:
     if mentor is not None:
         missing = missing.filter(session__mentor=mentor)
     session_ids = list(missing.values_list("session_id", flat=True).distinct()[:limit])
-    created = 0
-    for session in Session.objects.filter(pk__in=session_ids):
-        with transaction.atomic():
-            created += credit_session(session)
-    return created
+    created = []
+
+    def credit(session) -> bool:
+        created.append(credit_session(session))  # idempotent: locks the session's entries
+        return bool(created[-1])
+
+    claim_each(
+        Session.objects.filter(pk__in=session_ids).order_by("pk"),
+        credit,
+        label="earnings.credit_missing",
+        limit=limit,
+    )
+    return sum(created)
 
 
 def record_adjustment(mentor, amount: Decimal, description: str, *, kind=None) -> LedgerEntry:
     """A refund or manual correction: a new entry (negative for money taken back)."""
     amount = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
     now = timezone.now()
-    return LedgerEntry.objects.create(
+    entry = LedgerEntry.objects.create(
         mentor=mentor,
         kind=kind or LedgerEntry.Kind.ADJUSTMENT,
         gross=amount,
@@ -123,6 +145,8 @@ def record_adjustment(mentor, amount: Decimal, description: str, *, kind=None) -
         created_at=now,
         available_at=now,
     )
+    _push_figures(mentor.pk)
+    return entry
 
 
 # --- Payouts --------------------------------------------------------------------
@@ -160,12 +184,12 @@ def parse_amount(raw) -> Decimal:
 
 def check_payout_amount(mentor, amount: Decimal, *, available: Decimal | None = None) -> None:
     """Raise a field error if `amount` can't be paid out now (minimum, balance)."""
-    from .queries import balances
+    from .queries import compute_balances
 
     currency = settings.PLATFORM_CURRENCY
     minimum = Decimal(settings.MINIMUM_PAYOUT)
     if available is None:
-        available = balances(mentor).available
+        available = compute_balances(mentor).available
     if amount > available:
         raise DomainError(
             f"You can request at most {money(max(available, Decimal(0)))} {currency} "
@@ -204,7 +228,7 @@ def request_payout(mentor, amount, idempotency_key: str = "") -> tuple[Payout, b
     under the mentor's balance lock, so concurrent requests can never reserve
     more than is available.
     """
-    from .queries import balances
+    from .queries import compute_balances
 
     if not getattr(mentor, "is_mentor", False):
         raise DomainError("Only mentors can request payouts.")
@@ -219,13 +243,14 @@ def request_payout(mentor, amount, idempotency_key: str = "") -> tuple[Payout, b
                 existing = Payout.objects.filter(mentor=mentor, idempotency_key=key).first()
                 if existing is not None:
                     return _replay(existing, amount), False
-            check_payout_amount(mentor, amount, available=balances(mentor).available)
+            check_payout_amount(mentor, amount, available=compute_balances(mentor).available)
             payout = Payout.objects.create(
                 mentor=mentor,
                 amount=amount,
                 currency=settings.PLATFORM_CURRENCY,
                 idempotency_key=key,
             )
+            _push_figures(mentor.pk, payouts=True)  # the mentor's other open tabs
     except IntegrityError:
         # Two requests with the same key raced past the lookup (no lock held
         # on this database): the winner's payout is the answer.
@@ -250,6 +275,7 @@ def _notify_status(payout: Payout, title: str, body: str) -> None:
     from notifications.services import notify
 
     notify(payout.mentor, "payout_status", title, body=body, url=EARNINGS_URL)
+    _push_figures(payout.mentor_id, payouts=True)
 
 
 def _finish(payout: Payout, status: str, actor, **fields) -> Payout:

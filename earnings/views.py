@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,29 +13,24 @@ from accounts.decorators import mentor_required
 from core import csvsafe
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
-from mentorhub.mentor_cache import cached, key_for
 
-from . import queries, services
+from . import fragments, queries, services
 from .forms import LedgerExportForm, PayoutForm
-
-SESSIONS_PER_PAGE = 10
-PAYOUTS_PER_PAGE = 10
 
 
 def _tab_context(request, export_form: LedgerExportForm | None = None) -> dict:
     mentor = request.user
     today = timezone.localdate()
-    # The rendered monthly and per-session sections too (read before the figures).
-    sections_key = key_for(mentor, "earnings-sections", request.GET.get("page"))
-    # The figures aggregate the whole ledger: cached until the mentor's data changes.
-    months = queries.with_bars(cached(mentor, "earnings-monthly", lambda: queries.monthly(mentor)))
+    # Cached figures (earnings.queries); the page first: its key, which also
+    # keys the rendered sections, is read before the figures.
+    sessions_page = queries.sessions_page(mentor, request.GET.get("page"))
+    months = queries.with_bars(queries.monthly(mentor))
     return {
-        "summary": cached(mentor, "earnings-balances", lambda: queries.balances(mentor)),
+        "summary": queries.balances(mentor),
         "months": months,
         "months_newest_first": list(reversed(months)),
         "year_totals": {k: sum(m[k] for m in months) for k in ("sessions", "gross", "fee", "net")},
-        "sessions_page": _sessions_page(mentor, request.GET.get("page")),
-        "sections_cache_key": sections_key,
+        "sessions_page": sessions_page,
         "payouts_page": _payouts_page(request),
         "export_form": export_form or LedgerExportForm(initial=LedgerExportForm.initial_for(today)),
         "minimum_payout": settings.MINIMUM_PAYOUT,
@@ -46,43 +40,15 @@ def _tab_context(request, export_form: LedgerExportForm | None = None) -> dict:
     }
 
 
-def _sessions_page(mentor, number):
-    """One page of per-session earnings; the grouped rows and their count are cached."""
-
-    def compute():
-        page = Paginator(queries.session_earnings(mentor), SESSIONS_PER_PAGE).get_page(number)
-        rows = queries.money_rows(page.object_list)
-        return {"number": page.number, "count": page.paginator.count, "rows": rows}
-
-    data = cached(mentor, "earnings-sessions", compute, number)
-    page = Paginator(range(data["count"]), SESSIONS_PER_PAGE).get_page(data["number"])
-    page.object_list = data["rows"]
-    return page
-
-
 def _payouts_page(request):
-    return Paginator(queries.payouts_for(request.user), PAYOUTS_PER_PAGE).get_page(
-        request.GET.get("payouts")
-    )
+    # The same page the live fragment renders (its first page).
+    return fragments.payouts_page(request.user, request.GET.get("payouts"))
 
 
 @mentor_required
 @require_GET
 def earnings_tab(request):
     return render_tab(request, "earnings/earnings_tab.html", _tab_context(request), tab="earnings")
-
-
-@mentor_required
-@require_GET
-def earnings_live(request):
-    """Fresh balance cards + payout history (out-of-band), after a payout notification."""
-    context = {
-        "summary": queries.balances(request.user),
-        "payouts_page": _payouts_page(request),
-        "hold_days": settings.EARNINGS_HOLD_DAYS,
-        "fee_percent": settings.PLATFORM_FEE_PERCENT,
-    }
-    return render(request, "earnings/payout_live.html", context)
 
 
 def _dialog(request, step: str, form: PayoutForm, *, status: int = 200, full: bool = True):

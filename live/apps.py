@@ -7,13 +7,15 @@ class LiveConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from mentorhub.jobs import register_job
+        from core.jobs import register_job
         from sessions_app.models import Booking, Session
         from sessions_app.signals import session_completed
 
         from . import services
+        from .fragments import register_fragments
 
         register_job("live.close_stale_presence", services.close_stale_presence)
+        register_fragments()  # who is in the room, on the mentor's dashboard
         session_completed.connect(services.close_room, dispatch_uid="live.close_room")
         # Admin edits that take access away close the sockets concerned.
         post_save.connect(services.booking_saved, sender=Booking, dispatch_uid="live.booking")

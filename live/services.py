@@ -20,9 +20,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from core.jobs import claim_each
 from notifications.services import push_to_group, push_update, recheck_access
 from sessions_app import services as session_services
 from sessions_app.models import Booking, Session
@@ -257,22 +259,20 @@ def close_stale_presence() -> int:
     """Periodic job: close presences whose socket went silent (a crashed server,
     a lost network) so they don't haunt the room, and tell the room."""
     cutoff = timezone.now() - timedelta(seconds=settings.LIVE_PRESENCE_TIMEOUT_SECONDS)
-    closed = 0
-    stale = Presence.objects.filter(left_at__isnull=True, last_seen_at__lt=cutoff)
-    for presence in stale.values("pk", "session_id", "peer_id", "last_seen_at")[:500]:
-        with transaction.atomic():
-            won = Presence.objects.filter(pk=presence["pk"], left_at__isnull=True).update(
-                left_at=presence["last_seen_at"]
-            )
-            if not won:
-                continue
-            closed += 1
-            push_to_group(
-                room_group(presence["session_id"]),
-                {"type": "room.gone", "peer": presence["peer_id"]},
-            )
-            _push_room_presence_for(presence["session_id"])
-    return closed
+    stale = Presence.objects.filter(left_at__isnull=True, last_seen_at__lt=cutoff).order_by(
+        "last_seen_at"
+    )
+
+    def claim(rows) -> int:
+        return rows.filter(left_at__isnull=True).update(left_at=F("last_seen_at"))
+
+    def tell(presence) -> None:
+        push_to_group(
+            room_group(presence.session_id), {"type": "room.gone", "peer": presence.peer_id}
+        )
+        _push_room_presence_for(presence.session_id)
+
+    return claim_each(stale, tell, claim=claim, label="live.close_stale_presence")
 
 
 def open_peers(session_id: int, *, exclude_channel: str = "") -> list[dict]:
@@ -316,12 +316,11 @@ def room_names(session: Session) -> list[str]:
 
 
 def _push_room_presence_for(session_id: int) -> None:
-    session = Session.objects.select_related("mentor").filter(pk=session_id).first()
-    if session is not None:
-        _push_room_presence(session)
+    mentor_id = Session.objects.filter(pk=session_id).values_list("mentor_id", flat=True).first()
+    if mentor_id is not None:
+        push_update(mentor_id, "room_presence", session_id=session_id)
 
 
 def _push_room_presence(session: Session) -> None:
     """The mentor's dashboard shows who is in the room (id="room-<session id>")."""
-    names = room_names(session) if session.status == Session.Status.LIVE else []
-    push_update(session.mentor_id, "room_presence", session_id=session.pk, names=names)
+    push_update(session.mentor_id, "room_presence", session_id=session.pk)

@@ -9,7 +9,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import mentor_required, signin_required
 from mentorhub.errors import DomainError
-from notifications.services import mark_read_for_url
 from sessions_app.queries import get_session_for_mentor
 from sessions_app.services import START_WINDOW
 
@@ -49,7 +48,6 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
 @signin_required
 def room(request, session_id: int):
     member = services.get_room_for_user(request.user, session_id)
-    mark_read_for_url(request.user, request.path)  # the "is live — Join" alert is done
     return render(request, "live/room.html", _room_context(request, member))
 
 

@@ -14,9 +14,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from accounts.ws_auth import JWTCookieAuthMiddleware, WebSocketOriginValidator  # noqa: E402
+from core.jobs import JobRunnerApp  # noqa: E402
 from mentorhub.http_limit import BoundedHTTP  # noqa: E402
 from mentorhub.routing import websocket_urlpatterns  # noqa: E402
-from notifications.scheduler import JobRunnerApp  # noqa: E402
 
 # JobRunnerApp starts the periodic jobs once per server process
 # (settings.SCHEDULER_IN_PROCESS; tests turn it off).

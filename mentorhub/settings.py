@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "axes",
     "tailwind",
     "theme",
+    "core",  # the bottom layer: template tags ({% cachedrows %}), no models
     "accounts",
     "notifications",
     "sessions_app",
@@ -133,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A page load closes the urgent alerts pointing to it (before the view renders).
+    "notifications.middleware.OpenedPageMiddleware",
 ]
 
 ROOT_URLCONF = "mentorhub.urls"
@@ -161,9 +164,9 @@ HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 2)
 WSGI_APPLICATION = "mentorhub.wsgi.application"
 
 # --- Caches -----------------------------------------------------------------
-# "figures": a mentor's computed Earnings/Analytics figures, per process; keys
+# "figures": a mentor's computed figures and list rows, per process; keys
 # carry the mentor's data_version (read from the database), so several
-# processes need no shared cache (mentorhub/mentor_cache.py).
+# processes need no shared cache (core/cache.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {

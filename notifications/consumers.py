@@ -1,10 +1,13 @@
-"""Per-user WebSocket: notifications, badge counts, participant counts.
+"""Per-user WebSocket: notifications and live fragments (badges, counts, balances).
 
 Protocol (JSON text frames):
 
 client → server
-    {"type": "hello", "last_id": N}   on every (re)connect: N = newest id the page has
+    {"type": "hello", "last_id": N, "fragments": [{"name", "key"}, …]}
+        on every (re)connect: N = newest id the page has; `fragments` (optional)
+        lists the live fragments the page shows (core.live_fragments)
     {"type": "ping", "last_id": N}    heartbeat (≤ 30 s); also asks for rows newer than N
+        (may carry `fragments` again when the page changed, e.g. after an htmx swap)
 
 server → client
     {"type": "notification", "id", "level", "title", "body", "url", "html"}
@@ -16,6 +19,12 @@ server → client
 banner, live values); the client swaps them with htmx. The heartbeat's
 catch-up is what delivers notifications stored by other processes (operator
 commands, a second server) when the channel layer is in-memory.
+
+Live fragments are always rendered here from fresh state: a push
+(`live.update`) names the fragment and its key, `hello` re-sends every
+fragment the page listed before `ready` (so a reconnect restores them), and
+so does a heartbeat whose catch-up found new rows: those were stored by a
+process whose pushes (hints included) can't reach this one.
 
 A socket lives no longer than the access token it was opened with: once that
 token expires (seen at the next heartbeat or event) the socket closes with
@@ -29,18 +38,17 @@ deep nesting, wrong types) are ignored; they never crash the socket.
 """
 
 import logging
-import re
 import time
 from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.ws_auth import token_expiry
+from core import live_fragments
 from mentorhub.websockets import BadFrame, CrashGuard, as_id, parse_object
 
 from . import queries
@@ -52,9 +60,9 @@ logger = logging.getLogger(__name__)
 # The client refreshes its cookies, then reconnects; a signed-out browser's
 # refresh fails and it goes to the sign-in page instead.
 CLOSE_TOKEN_EXPIRED = 4001
-MAX_FRAME_CHARS = 1024  # client frames are tiny JSON objects
+MAX_FRAME_CHARS = 4096  # client frames are small JSON objects (hello lists fragments)
+MAX_PAGE_FRAGMENTS = 60  # a page of 20 sessions: counts, room presence, badges
 MIN_CATCH_UP_SECONDS = 1.0  # a flood of pings costs at most one query a second
-_KIND = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
 def _now() -> float:
@@ -86,15 +94,16 @@ def render_notifications(user, rows: list[Notification]) -> list[dict]:
     return frames
 
 
-def render_update(kind: str, data: dict) -> str | None:
-    if not _KIND.match(kind or ""):
-        logger.warning("live update with a bad kind %r dropped", kind)
-        return None
-    try:
-        return render_to_string(f"notifications/live/{kind}.html", dict(data or {}))
-    except TemplateDoesNotExist:
-        logger.warning("no template notifications/live/%s.html; update dropped", kind)
-        return None
+def render_fragments(user, page: list[tuple[str, dict]]) -> list[dict]:
+    """`update` frames for the page's fragments, each from fresh state; a
+    fragment the user may not see (state None) or an unknown one sends nothing."""
+    frames = []
+    with timezone.override(user.tzinfo):
+        for name, key in page:
+            html = live_fragments.render(user, name, key)
+            if html and html.strip():
+                frames.append({"type": "update", "kind": name, "html": html})
+    return frames
 
 
 @database_sync_to_async
@@ -108,8 +117,8 @@ def _one(user, pk: int) -> list[dict]:
 
 
 @database_sync_to_async
-def _update(kind: str, data: dict) -> str | None:
-    return render_update(kind, data)
+def _fragments(user, page: list[tuple[str, dict]]) -> list[dict]:
+    return render_fragments(user, page)
 
 
 @database_sync_to_async
@@ -136,6 +145,7 @@ class UserConsumer(CrashGuard, AsyncJsonWebsocketConsumer):
         self.watermark = 0  # newest id this connection delivered
         self.sent: deque[int] = deque(maxlen=500)
         self.last_catch_up = 0.0
+        self.page: list[tuple[str, dict]] = []  # live fragments the page shows
         # user.<id>: notifications and live values; sockets.<id>: access changes.
         self.joined_groups = [user_group(user.pk), sockets_group(user.pk)]
         for group in self.joined_groups:
@@ -178,14 +188,22 @@ class UserConsumer(CrashGuard, AsyncJsonWebsocketConsumer):
         if kind == "hello" or self.floor is None:
             self.floor = last_id
         self.watermark = max(self.watermark, last_id)
+        if kind == "hello" or "fragments" in content:
+            self.page = live_fragments.parse_page(
+                content.get("fragments"), limit=MAX_PAGE_FRAGMENTS
+            )
         now = time.monotonic()
         if now - self.last_catch_up >= MIN_CATCH_UP_SECONDS:
             self.last_catch_up = now
-            await self._deliver(await _catch_up(self.user, self.watermark))
+            delivered = await self._deliver(await _catch_up(self.user, self.watermark))
+            if kind == "hello" or delivered:
+                await self._send_page()  # the current state of every live value shown
         reply = "ready" if kind == "hello" else "pong"
         await self.send_json({"type": reply, "last_id": self.watermark})
 
-    async def _deliver(self, frames: list[dict]) -> None:
+    async def _deliver(self, frames: list[dict]) -> int:
+        """Send the notification frames not delivered yet; returns how many."""
+        delivered = 0
         for frame in frames:
             pk = frame["id"]
             if pk in self.sent or (self.floor is not None and pk <= self.floor):
@@ -193,6 +211,13 @@ class UserConsumer(CrashGuard, AsyncJsonWebsocketConsumer):
             self.sent.append(pk)
             self.watermark = max(self.watermark, pk)
             await self.send_json(frame)
+            delivered += 1
+        return delivered
+
+    async def _send_page(self) -> None:
+        if self.page:
+            for frame in await _fragments(self.user, self.page):
+                await self.send_json(frame)
 
     # --- channel layer events (sent by notifications.services) ---
 
@@ -207,11 +232,16 @@ class UserConsumer(CrashGuard, AsyncJsonWebsocketConsumer):
         await self._deliver(await _one(self.user, pk))
 
     async def live_update(self, event):
+        """A hint that fragment `name` (with `key`) changed: render it fresh."""
         if await self._closed_for_expiry():
             return
-        html = await _update(event.get("kind", ""), event.get("data") or {})
-        if html and html.strip():
-            await self.send_json({"type": "update", "kind": event["kind"], "html": html})
+        fragment = live_fragments.get(event.get("name"))
+        key = live_fragments.clean_key(fragment, event.get("key")) if fragment else None
+        if key is None:
+            logger.warning("live update for %r dropped", event.get("name"))
+            return
+        for frame in await _fragments(self.user, [(fragment.name, key)]):
+            await self.send_json(frame)
 
     async def access_check(self, event):
         """Something about the user changed: a deactivated account closes."""

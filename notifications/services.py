@@ -1,9 +1,9 @@
 """The one way to alert a user: store, then push after commit.
 
 Nothing else in the code base talks to the channel layer directly; callers
-use `notify()` for stored notifications, `push_update()` for live values
-(counts) that are not stored, `push_to_group()` for room signaling, and
-`recheck_access()` / `close_user_sockets()` when a user's access changes.
+use `notify()` for stored notifications, `push_update()` for live fragments
+(counts, balances; read fresh when rendered), `push_to_group()` for room
+signaling, and `recheck_access()` / `close_user_sockets()` when a user's access changes.
 """
 
 import logging
@@ -14,6 +14,8 @@ from channels.layers import get_channel_layer
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from core import live_fragments
 
 from .models import Notification
 
@@ -82,15 +84,19 @@ def push_created(notification: Notification) -> None:
     )
 
 
-def push_update(user_id: int, kind: str, **data) -> None:
-    """Push a non-stored live update (a count, a badge) to a user after commit.
+def push_update(user, name: str, **key: int) -> None:
+    """After commit, tell the user's open pages that live fragment `name` changed.
 
-    `kind` names the fragment the consumer renders from
-    templates/notifications/live/<kind>.html with `data` as context, e.g.
-    "participants" (data: session_id, booked, capacity) or "requests_badge"
-    (data: count). Values must be JSON-serialisable (the Redis layer).
+    Only the hint `{name, key}` is sent: the consumer reads the fragment's
+    state fresh and renders it (core.live_fragments), so a push never carries
+    a stale value. `user` is a user or a user id; `key` holds the fragment's
+    integer keys, e.g. `push_update(mentor, "participants", session_id=12)`.
     """
-    message = {"type": "live.update", "kind": kind, "data": data}
+    fragment = live_fragments.get(name)
+    if fragment is None or live_fragments.clean_key(fragment, key) is None:
+        raise ValueError(f"unknown live fragment or key: {name!r} {key!r}")
+    user_id = getattr(user, "pk", user)
+    message = {"type": "live.update", "name": name, "key": key}
     transaction.on_commit(lambda: _send(user_group(user_id), message))
 
 
@@ -136,7 +142,7 @@ def unread_count(user) -> int:
 
 def _push_bell(user) -> None:
     """Every open page of the user shows the new unread count."""
-    push_update(user.pk, "bell", count=unread_count(user))
+    push_update(user, "bell")
 
 
 def get_notification_for_user(user, pk) -> Notification:

@@ -14,6 +14,7 @@ from accounts.decorators import learner_required, mentor_required, signin_requir
 from mentorhub.dashboard import render_tab
 
 from . import queries, services
+from .fragments import BELL_TEMPLATE
 from .models import Notification
 
 MENTOR_LIST_URL = "/mentor/dashboard/notifications/"
@@ -37,7 +38,8 @@ def _wants_list(request) -> bool:
 
 
 def _bell_oob(user) -> str:
-    return render_to_string("notifications/live/bell.html", {"count": services.unread_count(user)})
+    context = {"count": services.unread_count(user), "oob": True}
+    return render_to_string(BELL_TEMPLATE, context)
 
 
 def _own(request, pk) -> Notification:

@@ -1,7 +1,9 @@
 """Forms: the learner's request, the mentor's Accept and Decline dialogs.
 
 Times typed into datetime-local inputs are read in the form user's own zone
-(learner for the request, mentor for Accept) and converted to UTC.
+(learner for the request, mentor for Accept) and converted to UTC. The forms
+parse; the rules and their words are the services' (rules.py, messages.py),
+and a DomainError is shown next to the input it is about.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from django.utils import timezone
 from core.timebounds import BoundedDateTimeFormField
 from mentorhub.errors import DomainError
 
+from . import messages as msg
+from . import rules
 from .models import SessionRequest
-from .services import MAX_PREFERRED_TIMES, MESSAGE_MAX, REASON_MAX, TOPIC_MAX
+from .rules import MAX_PREFERRED_TIMES, MESSAGE_MAX, REASON_MAX, TOPIC_MAX
 
 INPUT = (
     "block w-full min-h-11 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm "
@@ -33,11 +37,16 @@ def _local_datetime_field(label: str, *, required: bool) -> forms.DateTimeField:
         required=required,
         input_formats=LOCAL_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={
-            "required": "Suggest at least one time.",
-            "invalid": "Enter a date and time.",
-        },
+        error_messages={"required": msg.TIMES_REQUIRED, "invalid": msg.TIME_INVALID},
     )
+
+
+def _rule(check, *args):
+    """A rule's DomainError as the error of the field being cleaned."""
+    try:
+        return check(*args)
+    except DomainError as error:
+        raise forms.ValidationError(error.message) from error
 
 
 class _ZonedForm(forms.Form):
@@ -62,19 +71,13 @@ class _ZonedForm(forms.Form):
 
 class RequestForm(_ZonedForm):
     topic = forms.CharField(
-        max_length=TOPIC_MAX,
         help_text="What would you like to work on? e.g. “Review my Django project”.",
-        error_messages={
-            "required": "Enter a topic.",
-            "max_length": f"Keep the topic to {TOPIC_MAX} characters or fewer.",
-        },
+        error_messages={"required": msg.TOPIC_REQUIRED},
     )
     message = forms.CharField(
         required=False,
-        max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Context for the mentor: your level, goals, links. Plain text.",
-        error_messages={"max_length": f"Keep the message to {MESSAGE_MAX} characters or fewer."},
     )
     duration_minutes = forms.TypedChoiceField(
         label="Duration", choices=DURATIONS, coerce=int, initial=60
@@ -104,6 +107,12 @@ class RequestForm(_ZonedForm):
     def time_fields(self):
         return [self[name] for name in TIME_FIELDS]
 
+    def clean_topic(self) -> str:
+        return _rule(rules.check_topic, self.cleaned_data["topic"])
+
+    def clean_message(self) -> str:
+        return _rule(rules.check_message, self.cleaned_data["message"])
+
     def clean(self):
         data = super().clean()
         now = timezone.now()
@@ -112,12 +121,15 @@ class RequestForm(_ZonedForm):
             value = data.get(name)
             if value is None:
                 continue
-            if value <= now:
-                self.add_error(name, "This time has already passed.")
-            elif value in times:
-                self.add_error(name, "You suggested this time already.")
+            try:
+                when = rules.check_preferred_time(value, now)
+            except DomainError as error:
+                self.add_error(name, error.message)
+                continue
+            if when in times:  # the service merges repeats; here the input is pointed at
+                self.add_error(name, msg.TIME_REPEATED)
             else:
-                times.append(value)
+                times.append(when)
         data["preferred_times"] = times
         return data
 
@@ -136,7 +148,7 @@ CUSTOM = "custom"
 
 class AcceptForm(_ZonedForm):
     choice = forms.ChoiceField(
-        widget=forms.RadioSelect, error_messages={"required": "Choose a time."}
+        widget=forms.RadioSelect, error_messages={"required": msg.CHOOSE_A_TIME}
     )
     custom_at = _local_datetime_field("Another time", required=False)
 
@@ -153,7 +165,7 @@ class AcceptForm(_ZonedForm):
             *((key, key) for key, _w, passed in self.options if not passed),
             (CUSTOM, CUSTOM),
         ]
-        self.fields["choice"].error_messages["invalid_choice"] = "Choose one of the times."
+        self.fields["choice"].error_messages["invalid_choice"] = msg.CHOOSE_ONE_OF_THE_TIMES
         self._style()
         self.fields["custom_at"].widget.attrs["min"] = now.astimezone(self.zone).strftime(
             "%Y-%m-%dT%H:%M"
@@ -169,14 +181,15 @@ class AcceptForm(_ZonedForm):
         choice = data.get("choice")
         if choice == CUSTOM:
             if data.get("custom_at") is None and "custom_at" not in self.errors:
-                self.add_error("custom_at", "Enter the date and time you want to meet.")
+                self.add_error("custom_at", msg.CUSTOM_TIME_REQUIRED)
             data["scheduled_at"] = data.get("custom_at")
         elif choice is not None:
             data["scheduled_at"] = self.request_obj.preferred_datetimes[int(choice)]
-        scheduled = data.get("scheduled_at")
-        if scheduled is not None and scheduled <= timezone.now():
-            field = "custom_at" if choice == CUSTOM else "choice"
-            self.add_error(field, "This time has already passed. Choose a later one.")
+        if data.get("scheduled_at") is not None:
+            try:
+                rules.check_accept_time(data["scheduled_at"])
+            except DomainError as error:
+                self.add_error("custom_at" if choice == CUSTOM else "choice", error.message)
         return data
 
     def scheduled_at_or_none(self):
@@ -198,14 +211,15 @@ class AcceptForm(_ZonedForm):
 class DeclineForm(_ZonedForm):
     reason = forms.CharField(
         required=False,
-        max_length=REASON_MAX,
         label="Reason (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The learner sees this. e.g. “I'm fully booked this month.”",
-        error_messages={"max_length": f"Keep the reason to {REASON_MAX} characters or fewer."},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
         self.fields["reason"].widget.attrs["maxlength"] = REASON_MAX
+
+    def clean_reason(self) -> str:
+        return _rule(rules.check_reason, self.cleaned_data["reason"])

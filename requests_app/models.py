@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
-from mentorhub.mentor_cache import MentorDataQuerySet
+from core.cache import WatchedQuerySet
 
 
 class SessionRequest(models.Model):
@@ -42,7 +42,7 @@ class SessionRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
-    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
+    objects = WatchedQuerySet.as_manager()  # watched: cached figures (requests_app/apps.py)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from core import cache
+from sessions_app import queries as sessions_queries
 from sessions_app.models import Session
 
 from .models import SessionRequest
@@ -17,9 +20,6 @@ FILTER_STATUSES = {
     "pending": [Status.PENDING],
     "answered": [Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED],
 }
-# Sessions longer than this don't exist (sessions_app caps the duration), so
-# an overlap can only come from sessions starting within this window before.
-LONGEST_SESSION = timedelta(hours=8)
 
 
 def get_request_for_mentor(user, pk) -> SessionRequest:
@@ -65,6 +65,13 @@ def mentor_requests(mentor, which: str = "pending") -> QuerySet[SessionRequest]:
     return rows.order_by("-created_at", "-pk")
 
 
+def requests_page(mentor, which: str, number, per_page: int) -> Page:
+    """A page of `mentor_requests()`; its rendered rows are cached until the mentor's
+    data changes, or the minute turns (ages and passed times are at most that old)."""
+    rows = mentor_requests(mentor, which)
+    return cache.cached_page(mentor, "requests.rows", rows, per_page, number, which)
+
+
 def api_requests(mentor, status: str | None = None) -> QuerySet[SessionRequest]:
     rows = SessionRequest.objects.filter(mentor=mentor).select_related(
         "learner", "mentor", "mentor__mentor_profile"
@@ -86,15 +93,6 @@ def learner_requests(learner, *, limit: int | None = None) -> QuerySet[SessionRe
 def overlapping_sessions(mentor, start: datetime, duration_minutes: int) -> list[Session]:
     """The mentor's scheduled/live sessions that overlap [start, start + duration).
 
-    Two intervals overlap when each starts before the other ends. The end of
-    a session is computed in Python (portable across SQLite/PostgreSQL); the
-    database narrows the candidates with the start index.
+    The same query that refuses an overlapping time when the request is accepted.
     """
-    end = start + timedelta(minutes=duration_minutes)
-    candidates = Session.objects.filter(
-        mentor=mentor,
-        status__in=[Session.Status.SCHEDULED, Session.Status.LIVE],
-        starts_at__lt=end,
-        starts_at__gt=start - LONGEST_SESSION,
-    ).order_by("starts_at")
-    return [s for s in candidates if s.ends_at > start]
+    return sessions_queries.overlapping_sessions(mentor, start, duration_minutes)

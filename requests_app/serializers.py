@@ -2,13 +2,25 @@
 preferred_times, duration_minutes, status, scheduled_at, session, decline_reason)."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.timebounds import BoundedDateTimeField
+from mentorhub.errors import DomainError
 
+from . import messages as msg
+from . import rules
 from .models import SessionRequest
-from .services import MAX_PREFERRED_TIMES, MESSAGE_MAX, REASON_MAX, TOPIC_MAX
+from .rules import MAX_PREFERRED_TIMES
+
+
+def _rule(check, *args):
+    """A rule's DomainError as the error of the field being validated."""
+    try:
+        return check(*args)
+    except DomainError as error:
+        raise serializers.ValidationError(error.message) from error
 
 
 # drf-spectacular strips a trailing "Request" from component names when it names
@@ -48,23 +60,47 @@ class CreateRequestSerializer(serializers.Serializer):
     mentor = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.select_related("mentor_profile").filter(is_active=True)
     )
-    topic = serializers.CharField(max_length=TOPIC_MAX)
-    message = serializers.CharField(max_length=MESSAGE_MAX, required=False, allow_blank=True)
+    topic = serializers.CharField(
+        error_messages={"blank": msg.TOPIC_REQUIRED, "required": msg.TOPIC_REQUIRED}
+    )
+    message = serializers.CharField(required=False, allow_blank=True)
     preferred_times = serializers.ListField(
         child=BoundedDateTimeField(schedulable=True),
         min_length=1,
         max_length=MAX_PREFERRED_TIMES,
         error_messages={
-            "min_length": "Suggest at least one time.",
-            "max_length": f"Suggest at most {MAX_PREFERRED_TIMES} times.",
+            "min_length": msg.TIMES_REQUIRED,
+            "max_length": msg.too_many_times(MAX_PREFERRED_TIMES),
         },
     )
-    duration_minutes = serializers.IntegerField(required=False, min_value=15, max_value=480)
+    duration_minutes = serializers.IntegerField(
+        required=False, error_messages={"invalid": msg.DURATION_NOT_WHOLE}
+    )
+
+    def validate_topic(self, value: str) -> str:
+        return _rule(rules.check_topic, value)
+
+    def validate_message(self, value: str) -> str:
+        return _rule(rules.check_message, value)
+
+    def validate_preferred_times(self, value: list) -> list:
+        _rule(rules.check_preferred_times, value, timezone.now())
+        return value
+
+    def validate_duration_minutes(self, value: int) -> int:
+        return _rule(rules.check_duration, value)
 
 
 class AcceptSerializer(serializers.Serializer):
     scheduled_at = BoundedDateTimeField(schedulable=True)
 
+    def validate_scheduled_at(self, value):
+        _rule(rules.check_accept_time, value)
+        return value
+
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_reason(self, value: str) -> str:
+        return _rule(rules.check_reason, value)

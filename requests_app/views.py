@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,7 +13,6 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from accounts.decorators import learner_required, mentor_required
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import ConflictError, DomainError
-from mentorhub.mentor_cache import key_for
 
 from . import services
 from .forms import CUSTOM, AcceptForm, DeclineForm, RequestForm
@@ -24,8 +22,8 @@ from .queries import (
     get_request_for_learner,
     get_request_for_mentor,
     learner_requests,
-    mentor_requests,
     overlapping_sessions,
+    requests_page,
 )
 
 PAGE_SIZE = 10
@@ -39,16 +37,12 @@ def _which(value: str | None) -> str:
 
 def _tab_context(request, which: str, **extra) -> dict:
     params = request.POST if request.method == "POST" else request.GET
-    # Rendered rows are cached until the mentor's data changes (or the minute
-    # turns: ages, passed times and learners' names are at most that old).
-    rows_key = key_for(request.user, "request-rows", which, params.get("page"))
-    page = Paginator(mentor_requests(request.user, which), PAGE_SIZE).get_page(params.get("page"))
+    page = requests_page(request.user, which, params.get("page"), PAGE_SIZE)  # rows cached
     counts = filter_counts(request.user)
     return {
         "which": which,
         "filters": [(key, label, counts[key]) for key, label in FILTERS],
         "page": page,
-        "rows_cache_key": rows_key,
         "pending_count": counts["pending"],
         "pending_requests": counts["pending"],  # the tab badge: already counted here
         "now": timezone.now(),

@@ -69,7 +69,7 @@ class SessionViewSet(viewsets.GenericViewSet):
     @extend_schema(request=SessionWriteSerializer, responses=SessionSerializer)
     def partial_update(self, request, pk=None):
         session = self.get_object()
-        data = SessionWriteSerializer(data=request.data, partial=True)
+        data = SessionWriteSerializer(data=request.data, partial=True, context={"session": session})
         data.is_valid(raise_exception=True)
         session = services.update_session(request.user, session, **data.validated_data)
         return Response(SessionSerializer(session).data)

@@ -12,15 +12,22 @@ class SessionsAppConfig(AppConfig):
     verbose_name = "Sessions"
 
     def ready(self) -> None:
-        from mentorhub.jobs import register_job
+        from core.cache import watch
+        from core.jobs import register_job
 
         from . import services
-        from .models import Session
+        from .fragments import register_fragments
+        from .models import Booking, Review, Session
         from .signals import session_completed
 
         register_job("sessions.reminders", services.send_session_reminders)
         register_job("sessions.end_overdue", services.end_overdue_sessions)
         register_job("sessions.cancel_unstarted", services.cancel_unstarted_sessions)
+        register_fragments()  # participant counts on the mentor's dashboard
+        # Writes to these rows invalidate their mentor's cached figures and rows.
+        watch(Session, "mentor_id")
+        watch(Booking, "session__mentor_id")
+        watch(Review, "mentor_id")
         # Learners who attended are asked for a review once the session completes
         # (stored inside the completing transaction, pushed after commit).
         session_completed.connect(

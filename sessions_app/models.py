@@ -1,20 +1,19 @@
 """Mentoring sessions, learners' bookings and reviews."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.cache import WatchedQuerySet
 from core.timebounds import add_minutes
-from mentorhub.mentor_cache import MentorDataQuerySet
 
+from . import rules
 from .sanitize import clean_description
 
 
-class SessionQuerySet(MentorDataQuerySet):
+class SessionQuerySet(WatchedQuerySet):
     """The one visibility rule: every list and by-id lookup for others goes through it."""
 
     def public(self):
@@ -50,14 +49,11 @@ class Session(models.Model):
     description = models.TextField(blank=True)  # limited HTML, cleaned with bleach on save
     topic = models.CharField(max_length=100, blank=True)
     starts_at = models.DateTimeField()
-    duration_minutes = models.PositiveIntegerField(
-        default=60, validators=[MinValueValidator(1), MaxValueValidator(480)]
-    )
-    capacity = models.PositiveIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(settings.LIVE_MESH_LIMIT)]
-    )
+    # The rules (and their messages) are the services' (rules.py); the admin shows them too.
+    duration_minutes = models.PositiveIntegerField(default=60, validators=[rules.validate_duration])
+    capacity = models.PositiveIntegerField(default=1, validators=[rules.validate_capacity])
     price = models.DecimalField(
-        max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        max_digits=12, decimal_places=2, default=0, validators=[rules.validate_price]
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     # Private: only the mentor and the learners booked on it ever see it (never
@@ -76,7 +72,7 @@ class Session(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = SessionQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
+    objects = SessionQuerySet.as_manager()  # watched: cached figures (sessions_app/apps.py)
 
     class Meta:
         ordering = ["starts_at"]
@@ -160,15 +156,15 @@ class Session(models.Model):
         if self.status != self.Status.SCHEDULED:
             return False
         now = timezone.now()
-        return self.starts_at - timedelta(minutes=10) <= now <= self.ends_at
+        return self.starts_at - rules.START_WINDOW <= now <= self.ends_at
 
     @property
     def is_joinable(self) -> bool:
         return self.status == self.Status.LIVE
 
 
-class BookingQuerySet(MentorDataQuerySet):
-    mentor_path = "session__mentor_id"
+class BookingQuerySet(WatchedQuerySet):
+    """Bookings reach their mentor through the session (watched as session__mentor_id)."""
 
 
 class Booking(models.Model):
@@ -188,7 +184,7 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)  # first presence in the live room
 
-    objects = BookingQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
+    objects = BookingQuerySet.as_manager()  # watched: cached figures (sessions_app/apps.py)
 
     class Meta:
         ordering = ["created_at"]
@@ -227,7 +223,7 @@ class Review(models.Model):
     comment = models.TextField(max_length=2000, blank=True)  # plain text
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MentorDataQuerySet.as_manager()  # raises the mentor's data_version (cached figures)
+    objects = WatchedQuerySet.as_manager()  # watched: cached figures (sessions_app/apps.py)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.core.paginator import Page
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from core.timebounds import latest_schedulable
+from core import cache
+from core.timebounds import add_minutes, latest_schedulable
 
 from .models import Booking, Session
+from .rules import MAX_DURATION_MINUTES
 
 SUBTABS = [("draft", "Draft"), ("scheduled", "Scheduled"), ("past", "Past")]
 SUBTAB_STATUSES = {
@@ -30,6 +33,27 @@ def get_session_for_mentor(user, pk) -> Session:
         return Session.objects.select_related("mentor").get(pk=int(pk), mentor_id=user.pk)
     except (Session.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such session.") from exc
+
+
+def overlapping_sessions(
+    mentor, start: datetime, duration_minutes: int, *, exclude: int | None = None
+) -> list[Session]:
+    """The mentor's scheduled/live sessions overlapping [start, start + duration).
+
+    Two intervals overlap when each starts before the other ends. The end of a
+    session is computed in Python (portable across SQLite/PostgreSQL); the
+    database narrows the candidates with the start index (no session is
+    longer than MAX_DURATION_MINUTES).
+    """
+    candidates = Session.objects.filter(
+        mentor=mentor,
+        status__in=[Session.Status.SCHEDULED, Session.Status.LIVE],
+        starts_at__lt=add_minutes(start, duration_minutes),
+        starts_at__gt=start - timedelta(minutes=MAX_DURATION_MINUTES),
+    ).order_by("starts_at")
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    return [s for s in candidates if s.ends_at > start]
 
 
 def subtab_counts(mentor) -> dict[str, int]:
@@ -57,6 +81,13 @@ def mentor_sessions(mentor, subtab: str, order: str | None = None) -> QuerySet[S
         )
         qs = qs.annotate(attended_count=Coalesce(Subquery(attended), 0))
     return qs.prefetch_related(_active_bookings_prefetch()).order_by(*ORDERINGS[order])
+
+
+def sessions_page(mentor, subtab: str, order: str, number, per_page: int) -> Page:
+    """A page of `mentor_sessions()`; its rendered rows are cached until the
+    mentor's data changes (`{% cachedrows page.cache_key %}`)."""
+    rows = mentor_sessions(mentor, subtab, order)
+    return cache.cached_page(mentor, "sessions.rows", rows, per_page, number, subtab, order)
 
 
 def _active_bookings_prefetch() -> Prefetch:

@@ -1,12 +1,13 @@
 """API shapes for sessions and bookings (CONTRACT.md: payload fields)."""
 
-from django.conf import settings
 from rest_framework import serializers
 
 from core.timebounds import BoundedDateTimeField
+from mentorhub.errors import DomainError
 
+from . import messages as msg
+from . import rules
 from .models import Booking, Session
-from .services import MAX_DURATION_MINUTES
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -41,24 +42,62 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionWriteSerializer(serializers.Serializer):
-    """Parses and bounds the input; the services apply the domain rules."""
+    """Parses the input into types; the rules and their messages are the services'.
 
-    title = serializers.CharField(max_length=200, allow_blank=False, trim_whitespace=True)
-    description = serializers.CharField(max_length=10000, allow_blank=True, required=False)
-    topic = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    `validate()` runs the same checks as the services (rules.py) and answers
+    every broken rule as a field error, worded as in the dialog.
+    """
+
+    title = serializers.CharField(
+        trim_whitespace=True,
+        error_messages={"blank": msg.TITLE_REQUIRED, "required": msg.TITLE_REQUIRED},
+    )
+    description = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    topic = serializers.CharField(allow_blank=True, required=False)
     starts_at = BoundedDateTimeField(schedulable=True)
     duration_minutes = serializers.IntegerField(
-        min_value=1, max_value=MAX_DURATION_MINUTES, required=False
+        required=False, error_messages={"invalid": msg.DURATION_NOT_WHOLE}
     )
     capacity = serializers.IntegerField(
-        min_value=1, max_value=settings.LIVE_MESH_LIMIT, required=False
+        required=False, error_messages={"invalid": msg.CAPACITY_NOT_WHOLE}
     )
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    visibility = serializers.ChoiceField(choices=Session.Visibility.choices, required=False)
+    price = serializers.DecimalField(  # digits as in the model, for the schema
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        error_messages={
+            "invalid": msg.PRICE_INVALID,
+            "max_decimal_places": msg.PRICE_DECIMALS,
+            "max_digits": msg.PRICE_TOO_HIGH,
+            "max_whole_digits": msg.PRICE_TOO_HIGH,
+        },
+    )
+    visibility = serializers.ChoiceField(
+        choices=Session.Visibility.choices,
+        required=False,
+        error_messages={"invalid_choice": msg.VISIBILITY_INVALID},
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        errors = rules.field_errors(attrs, session=self.context.get("session"))
+        if errors:
+            raise serializers.ValidationError({f: [m] for f, m in errors.items()})
+        return attrs
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    reason = serializers.CharField(allow_blank=True, required=False)
+
+    def validate_reason(self, value: str) -> str:
+        return _mapped(rules.check_reason, value)
+
+
+def _mapped(check, value):
+    """A rule's DomainError as this field's error."""
+    try:
+        return check(value)
+    except DomainError as error:
+        raise serializers.ValidationError(error.message) from error
 
 
 class BookingSerializer(serializers.ModelSerializer):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,8 +11,8 @@ from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 from accounts.decorators import mentor_required
 from mentorhub.dashboard import render_tab
 from mentorhub.errors import DomainError
-from mentorhub.mentor_cache import key_for
 
+from . import messages as msg
 from . import services
 from .forms import CancelForm, SessionForm
 from .models import Session
@@ -22,8 +21,8 @@ from .queries import (
     ORDERINGS,
     SUBTABS,
     get_session_for_mentor,
-    mentor_sessions,
     session_participants,
+    sessions_page,
     subtab_counts,
 )
 
@@ -45,21 +44,14 @@ def _panel_context(request, status: str, **extra) -> dict:
     params = request.POST if request.method == "POST" else request.GET
     order = params.get("order")
     order = order if order in ORDERINGS else DEFAULT_ORDER[status]
-    rows_key = key_for(request.user, "sessions-rows", status, order, params.get("page"))
-    paginator = Paginator(mentor_sessions(request.user, status, order), PAGE_SIZE)
-    page = paginator.get_page(params.get("page"))
+    # Its rendered rows are cached (the template's {% cachedrows %} leaves out
+    # rows holding a CSRF token or live presence).
+    page = sessions_page(request.user, status, order, params.get("page"), PAGE_SIZE)
     counts = subtab_counts(request.user)
-    # Rendered rows are cached until the mentor's data changes, except rows that
-    # hold a CSRF token (Start Session) or live presence, and a highlighted row.
-    if extra.get("highlight") or any(
-        s.status == Session.Status.LIVE or s.is_startable for s in page
-    ):
-        rows_key = None
     return {
         "status": status,
         "subtabs": [(key, label, counts[key]) for key, label in SUBTABS],
         "page": page,
-        "rows_cache_key": rows_key,
         "order": order,
         "base_url": f"/mentor/dashboard/sessions/{status}/",
         **extra,
@@ -135,7 +127,7 @@ def session_edit(request, pk: int):
     session = get_session_for_mentor(request.user, pk)
     if request.method == "GET":
         if not session.is_editable:
-            return _action_error(request, session, "A session can only be edited before it starts.")
+            return _action_error(request, session, msg.EDIT_ONLY_BEFORE_START)
         return _form_dialog(request, SessionForm(mentor=request.user, session=session), session)
     form = SessionForm(request.POST, mentor=request.user, session=session)
     publish = request.POST.get("action") == "publish"

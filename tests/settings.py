@@ -33,12 +33,15 @@ if not env_bool("E2E_SERVER", False):
     else:
         DATABASES["default"]["TEST"] = {"NAME": f"test_mentorhub_{_RUN_ID}"}  # noqa: F405
 
-if not env_bool("E2E_SERVER", False):
-    # In-process tests run inside a transaction that never commits, so the
-    # after-commit invalidation of cached figures never runs there: they compute
-    # figures afresh. tests/test_mentor_cache.py turns the cache on and commits;
-    # the browser-test server (E2E_SERVER) caches as in production.
-    CACHES["figures"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
+# Cached figures and rows use a real in-memory cache in every test, as in
+# production (tests/conftest.py clears it for each test). A test's transaction
+# never commits, so the database version is raised only in the tests that commit
+# or run the on-commit callbacks; the writing process's own generation moves at
+# once (core/cache.py), so a read after a write is fresh in every test.
+CACHES["figures"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "figures-tests",
+}
 
 if env_bool("E2E_SERVER", False):
     JWT_COOKIE_SECURE = False

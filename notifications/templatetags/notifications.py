@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from .. import queries, services
+from .. import queries
 
 register = template.Library()
 
@@ -31,13 +31,15 @@ def realtime_attrs(context) -> str:
 
 @register.simple_tag(takes_context=True)
 def notification_banners(context) -> str:
-    """Open urgent alerts, shown until dismissed or until their page is opened."""
+    """Open urgent alerts, shown until dismissed or until their page is opened.
+
+    Read only: opening the page they point to closes them before the view
+    runs (notifications.middleware), never while a template renders.
+    """
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
-    if request.method == "GET":
-        services.mark_read_for_url(user, request.path)
     banners = queries.open_banners(user)
     if not banners:
         return ""

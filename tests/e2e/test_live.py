@@ -139,7 +139,7 @@ def test_a_dropped_signaling_socket_rejoins_and_keeps_the_media(
 
     # The learner's socket drops (network blip): it reconnects and rejoins by
     # itself; the peer-to-peer media was never interrupted.
-    lpage.evaluate("window.__live.signal.ws.close()")
+    lpage.evaluate("window.__live.signal.drop()")
     lpage.wait_for_function("() => window.__live.state.socketOpen && window.__live.state.joined")
     expect(status(lpage)).to_have_text("Connected")
     expect(status(mpage)).to_have_text("Connected")

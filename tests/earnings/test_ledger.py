@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.jobs import run_all_jobs
 from earnings import services
 from earnings.models import LedgerEntry
-from mentorhub.jobs import run_all_jobs
 from sessions_app.models import Booking, Session
 from sessions_app.signals import session_completed
 

@@ -179,16 +179,26 @@ def test_tab_query_count_does_not_grow_with_the_ledger(
     assert "Page 1 of 11" in html
 
 
-def test_the_live_fragment_refreshes_summary_and_history(mentor_client, funded_mentor):
+def test_the_live_fragments_refresh_summary_and_history(mentor_client, funded_mentor, learner):
+    from core import live_fragments
+    from notifications.consumers import render_fragments
+
     payout = Payout.objects.create(
         mentor=funded_mentor, amount="40.00", status="paid", reference="R"
     )
-    response = mentor_client.get("/mentor/dashboard/earnings/live/", **HTMX)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert 'id="earnings-summary" aria-label="Balance" hx-swap-oob="true"' in html
-    assert f'id="payout-{payout.pk}"' in html and 'data-status="paid"' in html
-    assert ">40.00 <span" in html  # paid out
+    # What the socket sends (in the mentor's time zone, like the page).
+    frames = render_fragments(funded_mentor, [("earnings_summary", {}), ("payout_history", {})])
+    summary, history = (frame["html"] for frame in frames)
+    assert 'id="earnings-summary" aria-label="Balance" hx-swap-oob="true"' in summary
+    assert 'data-live-fragment="earnings_summary"' in summary
+    assert ">40.00 <span" in summary  # paid out
+    assert f'id="payout-{payout.pk}"' in history and 'data-status="paid"' in history
+    # The tab's first render is the same markup, without hx-swap-oob.
+    html = mentor_client.get(URL).content.decode()
+    for fragment in (summary, history):
+        assert fragment.strip().replace(' hx-swap-oob="true"', "", 1) in html
+    # A learner has no earnings: nothing is rendered for them.
+    assert live_fragments.render(learner, "earnings_summary") is None
 
 
 def test_learners_cannot_open_the_payout_dialog(learner_client):

@@ -51,7 +51,7 @@ def test_the_mentor_and_a_booked_learner_open_the_room(mentor_client, learner_cl
         assert [m["role"] for m in config["members"]] == ["mentor", "learner"]
         body = response.content.decode()
         assert "Participants" in body and 'id="join-btn"' in body
-        assert 'src="/static/live/live.js"' in body
+        assert 'src="/static/live/room.js"' in body
 
 
 @pytest.mark.django_db
@@ -252,7 +252,7 @@ def test_the_room_page_sends_a_csp_that_allows_media_and_sockets(learner_client,
     assert "wss:" in csp
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
     body = response.content.decode()
-    assert f'src="/static/live/live.js" nonce="{nonce}"' in body
+    assert f'src="/static/live/room.js" nonce="{nonce}"' in body
     assert "onclick" not in body
 
 
@@ -261,16 +261,18 @@ def test_the_room_page_sends_a_csp_that_allows_media_and_sockets(learner_client,
 
 @pytest.mark.django_db
 def test_room_presence_fragment_lists_who_is_in(mentor, learner, live_session):
-    from notifications.consumers import render_update
+    from core import live_fragments
 
+    key = {"session_id": live_session.pk}
+    empty = live_fragments.render(mentor, "room_presence", key)
+    assert f'id="room-{live_session.pk}"' in empty and "In the room" not in empty
     services.record_join(learner, live_session.pk, "chan-1", f"{learner.pk}-pageaaa")
-    names = services.room_names(live_session)
-    assert names == [learner.display_name]
-    html = render_update("room_presence", {"session_id": live_session.pk, "names": names})
+    assert services.room_names(live_session) == [learner.display_name]
+    html = live_fragments.render(mentor, "room_presence", key)
     assert f'id="room-{live_session.pk}"' in html and 'hx-swap-oob="true"' in html
     assert learner.display_name in html
-    empty = render_update("room_presence", {"session_id": live_session.pk, "names": []})
-    assert "In the room" not in empty
+    # Only the session's mentor sees who is in its room.
+    assert live_fragments.render(learner, "room_presence", key) is None
 
 
 @pytest.mark.django_db
@@ -289,18 +291,14 @@ def test_join_and_leave_push_room_presence_to_the_mentor(
         services.record_leave("chan-1")
     joined = async_to_sync(layer.receive)(channel)
     left = async_to_sync(layer.receive)(channel)
-    assert joined == {
-        "type": "live.update",
-        "kind": "room_presence",
-        "data": {"session_id": live_session.pk, "names": [learner.display_name]},
-    }
-    assert left["data"]["names"] == []
+    hint = {"type": "live.update", "name": "room_presence", "key": {"session_id": live_session.pk}}
+    assert joined == hint and left == hint  # the names are read when the socket renders
     async_to_sync(layer.group_discard)(f"user.{mentor.pk}", channel)
 
 
 @pytest.mark.django_db
 def test_stale_presence_job_is_registered():
-    from mentorhub.jobs import registered_jobs
+    from core.jobs import registered_jobs
 
     assert "live.close_stale_presence" in registered_jobs()
 
@@ -325,7 +323,7 @@ def test_the_room_presence_tag_renders_the_initial_row_value(mentor, learner, li
     services.record_join(learner, live_session.pk, "chan-1", f"{learner.pk}-pageaaa")
     tpl = Template("{% load live %}{% room_presence s %}")
     html = tpl.render(Context({"s": live_session}))
-    assert f'<span id="room-{live_session.pk}">' in html
+    assert f'<span id="room-{live_session.pk}" data-live-fragment="room_presence"' in html
     assert f"In the room: {learner.display_name}" in html
     scheduled = make_session(mentor, status=Session.Status.SCHEDULED, starts_in_minutes=90)
     assert "In the room" not in tpl.render(Context({"s": scheduled}))

@@ -2,6 +2,7 @@
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import transaction
@@ -160,23 +161,36 @@ async def test_the_heartbeat_delivers_rows_stored_by_other_processes(mentor):
     await comm.disconnect()
 
 
-async def test_live_updates_are_rendered_from_their_template(mentor):
+async def test_live_updates_are_rendered_from_fresh_state(mentor):
     comm = await connect(mentor)
     await frames_until(comm, "ready")
-    await push_update(mentor.pk, "bell", count=7)
+    for i in range(7):
+        await create(mentor, f"unread {i}")  # stored without a push
+    await push_update(mentor, "bell")  # the hint carries no count: it is read now
     frame = await comm.receive_json_from(timeout=2)
     assert frame["type"] == "update"
     assert frame["kind"] == "bell"
-    assert 'id="bell-count" hx-swap-oob="true"' in frame["html"]
+    assert 'id="bell-count" hx-swap-oob="true" data-live-fragment="bell"' in frame["html"]
     assert ">7<" in frame["html"]
     await comm.disconnect()
 
 
-async def test_unknown_or_unsafe_live_kinds_are_dropped(mentor):
+async def test_unknown_or_unsafe_live_fragments_are_dropped(mentor):
     comm = await connect(mentor)
     await frames_until(comm, "ready")
-    await push_update(mentor.pk, "no_such_fragment", count=1)
-    await push_update(mentor.pk, "../../base", count=1)
+    with pytest.raises(ValueError):
+        await push_update(mentor.pk, "no_such_fragment")
+    with pytest.raises(ValueError):
+        await push_update(mentor.pk, "participants", session_id="1; DROP")
+    # Hints from elsewhere (another process, an older version) are checked again.
+    layer = get_channel_layer()
+    for event in (
+        {"type": "live.update", "name": "../../base", "key": {}},
+        {"type": "live.update", "name": "participants", "key": {"session_id": True}},
+        {"type": "live.update", "name": "bell", "key": {"extra": 1}},
+        {"type": "live.update"},
+    ):
+        await layer.group_send(services.user_group(mentor.pk), event)
     assert await comm.receive_nothing(timeout=0.3)
     # The socket is still fine.
     await comm.send_json_to({"type": "ping", "last_id": 0})
@@ -226,7 +240,7 @@ async def test_a_socket_whose_token_expired_delivers_no_more_events(mentor, monk
     later = consumers._now() + settings.ACCESS_TOKEN_LIFETIME.total_seconds() + 1
     monkeypatch.setattr(consumers, "_now", lambda: later)
     await notify(mentor, "booking", "Not for a stale socket")
-    await push_update(mentor.pk, "bell", count=3)
+    await push_update(mentor.pk, "bell")
     # Closed instead of delivered (the client reconnects and catches up).
     assert await comm.receive_output(timeout=2) == {"type": "websocket.close", "code": 4001}
     assert await comm.receive_nothing(timeout=0.3)

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from mentorhub import jobs
-from notifications import scheduler
+from core import jobs
+from core import jobs as scheduler
 
 
 @pytest.fixture

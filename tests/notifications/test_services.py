@@ -127,13 +127,19 @@ async def test_push_update_sends_a_live_update_after_commit(mentor):
     @in_thread
     def act():
         with transaction.atomic():
-            services.push_update(mentor.pk, "requests_badge", count=3)
+            services.push_update(mentor, "requests_badge")  # a user or a user id
+            services.push_update(mentor.pk, "participants", session_id=7)
             return async_to_sync(inbox.messages)(mentor)
 
     assert await act() == []
+    # Only the hint: the socket reads the state when it renders.
     assert await inbox.messages(mentor) == [
-        {"type": "live.update", "kind": "requests_badge", "data": {"count": 3}}
+        {"type": "live.update", "name": "requests_badge", "key": {}},
+        {"type": "live.update", "name": "participants", "key": {"session_id": 7}},
     ]
+
+
+BELL = {"type": "live.update", "name": "bell", "key": {}}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -144,9 +150,7 @@ async def test_marking_read_updates_every_open_page_of_the_user(mentor):
     inbox = Inbox()
     await inbox.join(mentor)
     await in_thread(services.mark_read)(mentor, first.pk)
-    assert await inbox.messages(mentor) == [
-        {"type": "live.update", "kind": "bell", "data": {"count": 1}}
-    ]
+    assert await inbox.messages(mentor) == [BELL]
     await in_thread(first.refresh_from_db)()
     read_at = first.read_at
     assert read_at is not None
@@ -155,10 +159,10 @@ async def test_marking_read_updates_every_open_page_of_the_user(mentor):
     assert first.read_at == read_at
     assert await inbox.messages(mentor) == []
     await in_thread(services.mark_unread)(mentor, first.pk)
-    assert (await inbox.messages(mentor))[-1]["data"] == {"count": 2}
+    assert await inbox.messages(mentor) == [BELL]
     assert await in_thread(services.mark_all_read)(mentor) == 2
     assert await in_thread(services.unread_count)(mentor) == 0
-    assert (await inbox.messages(mentor))[-1]["data"] == {"count": 0}
+    assert await inbox.messages(mentor) == [BELL]
 
 
 def test_it_never_touches_another_users_notification(mentor, other_mentor):

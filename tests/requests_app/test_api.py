@@ -99,7 +99,10 @@ def test_accepting_with_a_past_time_answers_400(mentor_api, pending):
         f"/api/requests/{pending.pk}/accept/", {"scheduled_at": past}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"scheduled_at": ["Choose a time in the future."]}
+    # The dialog's words for the same mistake (one catalogue: requests_app/messages.py).
+    assert response.json() == {
+        "scheduled_at": ["This time has already passed. Choose a later one."]
+    }
     pending.refresh_from_db()
     assert pending.status == "pending"
 

@@ -103,3 +103,27 @@ def test_the_expiry_job_running_twice_at_once_tells_the_learner_once(learner, me
     results = run_at_once(2, lambda i: services.expire_requests())
     assert sum(results) == 3, results
     assert Notification.objects.filter(user=learner).count() == 3
+
+
+def test_accepting_two_requests_for_the_same_hour_at_once_schedules_only_one(
+    learner, other_learner, mentor
+):
+    """schedule_private_session checks the overlap under the mentor's row lock."""
+    from mentorhub.errors import DomainError
+
+    from .conftest import future
+
+    when = future(30)
+    requests = [make_request(who, mentor, times=[when]) for who in (learner, other_learner)]
+
+    def accept(i):
+        fresh = SessionRequest.objects.select_related("learner").get(pk=requests[i].pk)
+        return services.accept_request(mentor, fresh, when)
+
+    results = run_at_once(2, accept)
+    refused = [x for x in results if isinstance(x, DomainError)]
+    assert sum(isinstance(x, SessionRequest) for x in results) == 1, results
+    assert len(refused) == 1 and "overlaps" in refused[0].message, results
+    assert Session.objects.count() == 1 and Booking.objects.count() == 1
+    statuses = sorted(SessionRequest.objects.values_list("status", flat=True))
+    assert statuses == ["accepted", "pending"]

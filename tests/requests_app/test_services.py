@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.jobs import registered_jobs
 from mentorhub.errors import ConflictError, DomainError
-from mentorhub.jobs import registered_jobs
 from notifications.models import Notification
 from requests_app import services
 from requests_app.models import SessionRequest
@@ -63,7 +63,7 @@ def test_a_learner_cannot_request_from_a_non_mentor_or_themself(learner, other_l
     [
         ([], "at least one"),
         ([future(h) for h in range(1, 7)], "at most 5"),
-        ([timezone.now() - timedelta(hours=1)], "in the future"),
+        ([timezone.now() - timedelta(hours=1)], "already passed"),
         ([future(24 * 400)], "within the next year"),
     ],
 )
@@ -170,12 +170,53 @@ def test_accepting_a_withdrawn_request_fails_and_creates_nothing(learner, mentor
 
 
 def test_accepting_with_a_time_in_the_past_fails_and_creates_nothing(mentor, pending):
-    with pytest.raises(DomainError, match="future") as err:
+    with pytest.raises(DomainError, match="already passed") as err:
         services.accept_request(mentor, pending, timezone.now() - timedelta(minutes=5))
     assert err.value.field == "scheduled_at"
     pending.refresh_from_db()
     assert pending.status == "pending"
     assert not Session.objects.exists()
+
+
+def test_accepting_a_time_that_overlaps_another_session_is_refused_and_writes_nothing(
+    learner, mentor, pending
+):
+    when = pending.preferred_datetimes[0]
+    Session.objects.create(
+        mentor=mentor, title="Group workshop", starts_at=when - timedelta(minutes=30),
+        duration_minutes=60, status="scheduled",
+    )  # fmt: skip
+    with pytest.raises(DomainError) as err:
+        services.accept_request(mentor, pending, when)
+    assert err.value.field == "scheduled_at"
+    assert err.value.message.startswith("It overlaps your session ‘Group workshop’ at")
+    pending.refresh_from_db()
+    assert (pending.status, pending.session, pending.answered_at) == ("pending", None, None)
+    assert Session.objects.count() == 1 and not Booking.objects.exists()
+    assert not Notification.objects.filter(user=learner).exists()
+    # Back to back is fine: the workshop ends when the request's hour starts.
+    services.accept_request(mentor, pending, when + timedelta(minutes=30))
+    assert Session.objects.count() == 2
+
+
+def test_accepting_schedules_through_the_sessions_service_and_its_rules(learner, mentor):
+    """The session comes from sessions_app.schedule_private_session: private, and
+    held to the session rules (here: at most 8 hours), not written by requests_app."""
+    from sessions_app import messages as session_messages
+    from sessions_app import services as session_services
+
+    assert services.schedule_private_session is session_services.schedule_private_session
+    too_long = make_request(learner, mentor, duration_minutes=9 * 60)  # stored unchecked
+    with pytest.raises(DomainError) as err:
+        services.accept_request(mentor, too_long, too_long.preferred_datetimes[0])
+    assert err.value.message == session_messages.DURATION_TOO_LONG
+    too_long.refresh_from_db()
+    assert too_long.status == "pending" and not Session.objects.exists()
+
+    ok = make_request(learner, mentor, message='He said "<b>hi</b>"\n\nThanks')
+    session = services.accept_request(mentor, ok, ok.preferred_datetimes[0]).session
+    assert session.visibility == Session.Visibility.PRIVATE
+    assert "&lt;b&gt;hi&lt;/b&gt;" in session.description and "<b>" not in session.description
 
 
 def test_accepting_with_a_malformed_time_fails(mentor, pending):

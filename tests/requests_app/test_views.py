@@ -240,13 +240,20 @@ def test_the_dialog_warns_when_the_chosen_time_overlaps_a_scheduled_session(
     assert 'id="choice-custom"' in typed and "checked" in typed  # typing selects "custom"
 
 
-def test_the_overlap_is_a_warning_not_a_block(mentor_client, mentor, learner):
+def test_an_overlapping_time_is_flagged_then_refused_and_a_free_one_accepted(
+    mentor_client, mentor, learner
+):
     start = future(50)
     Session.objects.create(mentor=mentor, title="Busy", starts_at=start, status="scheduled")
     r = make_request(learner, mentor, times=[start])
     assert "overlaps" in mentor_client.get(f"{TAB}{r.pk}/accept/", **HTMX).content.decode()
     response = mentor_client.post(f"{TAB}{r.pk}/accept/", {"choice": "0"}, **HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 422
+    assert "It overlaps your session ‘Busy’ at" in response.content.decode()
+    r.refresh_from_db()
+    assert r.status == "pending" and Session.objects.count() == 1
+    free = {"choice": "custom", "custom_at": local_input(mentor, start + timedelta(hours=3))}
+    assert mentor_client.post(f"{TAB}{r.pk}/accept/", free, **HTMX).status_code == 200
     assert Session.objects.count() == 2
 
 

@@ -623,7 +623,6 @@ MATRIX: dict[str, Route | list[Route]] = {
     ],
     # --- earnings ----------------------------------------------------------------------------
     "mentor/dashboard/earnings/": Route("/mentor/dashboard/earnings/", MENTOR),
-    "mentor/dashboard/earnings/live/": Route("/mentor/dashboard/earnings/live/", MENTOR),
     "mentor/dashboard/earnings/payout/": [
         Route("/mentor/dashboard/earnings/payout/", MENTOR),
         Route(

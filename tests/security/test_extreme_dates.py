@@ -228,7 +228,7 @@ NO_DATE = {
     "session_publish", "session_cancel", "session_delete", "sessions_subtab",
     "calendar_feed_rotate", "calendar_feed", "session_detail", "session_book",
     "session_cancel_booking", "session_ics", "requests_tab", "request_decline",
-    "request_withdraw", "earnings_tab", "earnings_payout", "earnings_live", "analytics_tab",
+    "request_withdraw", "earnings_tab", "earnings_payout", "analytics_tab",
     "live_room", "live_start", "live_end", "live_ice", "session_review",
 }  # fmt: skip
 

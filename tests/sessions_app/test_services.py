@@ -7,8 +7,8 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from core.jobs import registered_jobs
 from mentorhub.errors import ConflictError, DomainError
-from mentorhub.jobs import registered_jobs
 from notifications.models import Notification
 from sessions_app import services
 from sessions_app.models import Booking, Session
@@ -437,3 +437,59 @@ def test_learners_read_a_changed_time_in_their_own_zone(mentor, learner):
     day = session.starts_at.strftime("%a %d %b")
     assert f"New time: {day}, 13:00 (was {day}, 12:00, UTC)" in utc_note
     assert f"New time: {day}, 09:00 (was {day}, 08:00, America/New_York)" in far_note
+
+
+# --- private sessions (accepted requests) --------------------------------------------------
+
+
+def test_schedule_private_session_books_the_learner_on_a_private_scheduled_session(mentor, learner):
+    starts_at = timezone.now() + timedelta(days=2)
+    session = services.schedule_private_session(
+        mentor, learner, starts_at=starts_at, duration_minutes=45, title="  1:1  ", price="12.5"
+    )
+    session.refresh_from_db()
+    assert (session.status, session.visibility) == ("scheduled", "private")
+    assert (session.title, session.capacity, session.booked_count) == ("1:1", 1, 1)
+    assert session.price == Decimal("12.50") and session.published_at is not None
+    booking = Booking.objects.get(session=session)
+    assert (booking.learner, booking.status, booking.amount_paid) == (
+        learner,
+        "booked",
+        Decimal("12.50"),
+    )
+
+
+def test_schedule_private_session_refuses_an_overlap_and_writes_nothing(mentor, learner):
+    busy = make_session(mentor, title="Busy", duration_minutes=60)
+    make_session(
+        mentor, title="Idea", status="draft", starts_at=busy.starts_at
+    )  # drafts don't count
+    with pytest.raises(DomainError) as info:
+        services.schedule_private_session(
+            mentor,
+            learner,
+            starts_at=busy.starts_at + timedelta(minutes=59),
+            duration_minutes=30,
+            title="Clash",
+        )
+    assert info.value.field == "starts_at"
+    assert "It overlaps your session ‘Busy’ at" in info.value.message
+    assert Session.objects.count() == 2 and not Booking.objects.exists()
+
+
+def test_schedule_private_session_holds_to_the_session_rules(mentor, learner):
+    with pytest.raises(DomainError) as info:
+        services.schedule_private_session(
+            mentor,
+            learner,
+            starts_at=timezone.now() - timedelta(minutes=5),
+            duration_minutes=30,
+            title="Past",
+        )
+    assert info.value.field == "starts_at"
+    with pytest.raises(DomainError):
+        services.schedule_private_session(
+            learner, mentor, starts_at=timezone.now() + timedelta(days=1), duration_minutes=30,
+            title="Roles swapped",
+        )  # fmt: skip
+    assert not Session.objects.exists()

@@ -6,8 +6,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from mentorhub.jobs import registered_jobs
-from notifications.scheduler import run_forever, run_once
+from core.jobs import registered_jobs, run_forever, run_once
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
-"""Cached figures and rows (mentorhub/mentor_cache.py) with the real cache and real commits.
+"""Cached figures and rows (core/cache.py) with real commits.
 
-The rest of the in-process suite runs inside never-committed transactions with
-the figures cache off (tests/settings.py); here every test commits, so the
-after-commit invalidation runs exactly as in production.
+The rest of the in-process suite runs inside never-committed transactions (the
+writing process's generation keeps their reads fresh); here every test commits,
+so the after-commit raise of the data version runs exactly as in production,
+where it is what other processes see.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from core import cache
 from earnings.models import LedgerEntry
-from mentorhub import mentor_cache
 from sessions_app.models import Booking, Session
 from sessions_app.services import publish_session
 from tests.analytics.builders import ago, booking, ledger, review, session
@@ -31,16 +32,9 @@ DRAFTS = "/mentor/dashboard/sessions/draft/"
 
 
 @pytest.fixture(autouse=True)
-def figures_cache(settings):
-    from django.core.cache import caches
-
-    settings.CACHES = {
-        **settings.CACHES,
-        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
-    }
-    caches["figures"].clear()
-    yield
-    caches["figures"].clear()
+def same_minute(monkeypatch):
+    """Keys hold the minute: a test crossing into the next one must not miss."""
+    monkeypatch.setattr(cache, "_minute", lambda: 1)
 
 
 @pytest.fixture
@@ -132,10 +126,10 @@ def test_mentors_do_not_share_figures_and_the_zone_is_part_of_the_key(ann):
     assert total_earned(ann_client) == "40.00"
     assert total_earned(bob_client) == "0.00"
 
-    key_utc = mentor_cache.key_for(ann, "x")
+    key_utc = cache.key_for(ann, "x")
     ann.timezone = "Europe/Berlin"
     ann.save(update_fields=["timezone"])
-    assert mentor_cache.key_for(ann, "x") != key_utc
+    assert cache.key_for(ann, "x") != key_utc
 
 
 def test_cached_session_rows_follow_a_publish(ann):

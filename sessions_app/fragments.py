@@ -1,0 +1,25 @@
+"""Live fragments of sessions_app (core.live_fragments), registered in apps.py."""
+
+from __future__ import annotations
+
+from core.live_fragments import register
+
+from .models import Session
+
+PARTICIPANTS_TEMPLATE = "sessions_app/live/participants.html"
+
+
+def participants_state(user, session_id: int) -> dict | None:
+    """Booked / capacity of one of the user's own sessions; anyone else's: nothing."""
+    row = (
+        Session.objects.filter(pk=session_id, mentor_id=user.pk)
+        .values("booked_count", "capacity")
+        .first()
+    )
+    if row is None:
+        return None
+    return {"session_id": session_id, "booked": row["booked_count"], "capacity": row["capacity"]}
+
+
+def register_fragments() -> None:
+    register("participants", PARTICIPANTS_TEMPLATE, participants_state, keys=("session_id",))

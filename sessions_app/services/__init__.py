@@ -1,0 +1,58 @@
+"""Writes for sessions and bookings.
+
+Every function takes the acting user, runs in one transaction and changes
+state with a conditional UPDATE (`filter(pk=…, status=…).update(…)`) whose row
+count says whether this call won; a lost race raises ConflictError and leaves
+the state as it was. Pushes and notifications go out only after commit
+(notifications.services does that).
+
+- lifecycle: create, edit, publish, schedule a private session, cancel, start, end
+- bookings: book and cancel a seat
+- jobs: reminders, ending overdue sessions, cancelling unstarted ones
+- notices: the wording of every notification sent from here
+- rules (sessions_app/rules.py) and messages (sessions_app/messages.py): the
+  field rules and refusal messages forms and serializers share
+
+Callers import from `sessions_app.services`; the names below stay public.
+"""
+
+from ..queries import get_session_for_mentor
+from ..rules import EDITABLE_FIELDS, MAX_DURATION_MINUTES, START_WINDOW
+from ..sanitize import clean_description
+from .bookings import book_session, cancel_booking
+from .calendar_feed import rotate_calendar_token
+from .jobs import cancel_unstarted_sessions, end_overdue_sessions, send_session_reminders
+from .lifecycle import (
+    cancel_session,
+    create_session,
+    delete_draft,
+    end_session,
+    publish_session,
+    schedule_private_session,
+    start_session,
+    update_session,
+)
+from .notices import local_time_label
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "MAX_DURATION_MINUTES",
+    "START_WINDOW",
+    "book_session",
+    "cancel_booking",
+    "cancel_session",
+    "cancel_unstarted_sessions",
+    "clean_description",
+    "create_session",
+    "delete_draft",
+    "end_overdue_sessions",
+    "end_session",
+    "get_session_for_mentor",
+    "local_time_label",
+    "publish_session",
+    "rotate_calendar_token",
+    "schedule_private_session",
+    "send_session_reminders",
+    "start_session",
+    "update_session",
+]

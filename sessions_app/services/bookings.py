@@ -1,0 +1,83 @@
+"""Learners' seats: book and cancel; capacity holds under races."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+
+from mentorhub.errors import ConflictError, DomainError
+from notifications.services import push_update, recheck_access
+
+from .. import messages as msg
+from ..models import Booking, Session
+from . import notices
+
+
+def book_session(learner, session: Session) -> Booking:
+    """Take a seat; capacity holds even when two learners race for the last one."""
+    if not getattr(learner, "is_learner", False):
+        raise DomainError(msg.ONLY_LEARNERS_BOOK)
+    if session.status != Session.Status.SCHEDULED or session.ends_at <= timezone.now():
+        raise ConflictError(msg.NOT_OPEN_FOR_BOOKING)
+    if Booking.objects.filter(
+        session=session, learner=learner, status=Booking.Status.BOOKED
+    ).exists():
+        raise ConflictError(msg.ALREADY_BOOKED)
+    if session.is_private:  # seats of a private session are arranged by its mentor
+        raise ConflictError(msg.PRIVATE_NOT_BOOKABLE)
+    try:
+        with transaction.atomic():
+            _take_seat(session)
+            booking = Booking.objects.create(
+                session=session, learner=learner, amount_paid=session.price
+            )
+            session.refresh_from_db(fields=["booked_count", "capacity"])
+            push_update(session.mentor_id, "participants", session_id=session.pk)
+            notices.new_booking(session, learner)
+    except IntegrityError as exc:  # the one-active-booking constraint
+        raise ConflictError(msg.ALREADY_BOOKED) from exc
+    return booking
+
+
+def _take_seat(session: Session) -> None:
+    """Count one more seat if one is free; ConflictError says why not."""
+    won = Session.objects.filter(
+        pk=session.pk,
+        status=Session.Status.SCHEDULED,
+        visibility=Session.Visibility.PUBLIC,  # made private meanwhile: no seat
+        booked_count__lt=F("capacity"),
+    ).update(booked_count=F("booked_count") + 1)
+    if not won:
+        current = Session.objects.filter(pk=session.pk).values_list("status", "visibility")
+        if list(current) == [(Session.Status.SCHEDULED, Session.Visibility.PUBLIC)]:
+            raise ConflictError(msg.FULL)
+        raise ConflictError(msg.NOT_OPEN_FOR_BOOKING)
+
+
+def cancel_booking(learner, booking: Booking) -> Booking:
+    """Give the seat back (before the session starts); the mentor is told."""
+    if booking.learner_id != getattr(learner, "pk", None):
+        raise Http404("No such booking.")
+    session = booking.session
+    if booking.status != Booking.Status.BOOKED:
+        raise ConflictError(msg.BOOKING_ALREADY_CANCELLED)
+    if session.status != Session.Status.SCHEDULED:
+        raise ConflictError(msg.BOOKING_TOO_LATE_TO_CANCEL)
+    with transaction.atomic():
+        now = timezone.now()
+        won = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
+            status=Booking.Status.CANCELLED, cancelled_at=now
+        )
+        if not won:
+            raise ConflictError(msg.BOOKING_ALREADY_CANCELLED)
+        Session.objects.filter(pk=session.pk, booked_count__gt=0).update(
+            booked_count=F("booked_count") - 1
+        )
+        recheck_access([learner.pk])  # an open room socket closes: the seat is gone
+        session.refresh_from_db(fields=["booked_count", "capacity", "status"])
+        push_update(session.mentor_id, "participants", session_id=session.pk)
+        notices.booking_cancelled(session, learner)
+    booking.refresh_from_db()
+    return booking

@@ -1,0 +1,73 @@
+"""Periodic jobs: reminders, ending overdue live sessions, cancelling unstarted ones.
+
+Idempotent and safe in several processes: each row is claimed by a
+conditional UPDATE, and only the winner notifies.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from core.jobs import claim_each
+
+from ..models import Session
+from . import notices
+from .common import active_bookings
+from .lifecycle import cancel_and_release, end_session
+
+
+def send_session_reminders() -> int:
+    """ "Starts in 5 minutes": once per session, to the mentor and each booked learner."""
+    now = timezone.now()
+    due = Session.objects.filter(
+        status=Session.Status.SCHEDULED,
+        reminder_sent_at__isnull=True,
+        starts_at__lte=now + timedelta(minutes=5),
+        starts_at__gt=now - timedelta(minutes=2),
+    ).select_related("mentor")
+
+    def claim(rows) -> int:
+        return rows.filter(status=Session.Status.SCHEDULED, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=timezone.now()
+        )
+
+    def remind(session) -> None:
+        minutes = max(0, round((session.starts_at - timezone.now()).total_seconds() / 60))
+        notices.reminders(session, [b.learner for b in active_bookings(session)], minutes)
+
+    return claim_each(due, remind, claim=claim, label="sessions.reminders")
+
+
+def end_overdue_sessions() -> int:
+    """Live sessions past their end + grace are completed."""
+    cutoff = timezone.now() - timedelta(minutes=settings.SESSION_END_GRACE_MINUTES)
+    live = Session.objects.filter(status=Session.Status.LIVE, starts_at__lt=cutoff).order_by(
+        "starts_at"
+    )
+
+    def end(session) -> bool:
+        if session.ends_at >= cutoff:
+            return False
+        end_session(None, session)  # ConflictError: ended meanwhile
+        return True
+
+    return claim_each(live, end, label="sessions.end_overdue")
+
+
+def cancel_unstarted_sessions() -> int:
+    """Scheduled sessions whose time passed without a start are cancelled ("not started")."""
+    now = timezone.now()
+    missed = Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__lt=now).order_by(
+        "starts_at"
+    )
+
+    def cancel(session) -> bool:
+        if session.ends_at >= now or not cancel_and_release(session, notices.NOT_STARTED_REASON):
+            return False
+        notices.not_started(session)
+        return True
+
+    return claim_each(missed, cancel, label="sessions.cancel_unstarted")

@@ -1,0 +1,154 @@
+"""Every notification the sessions services send, with all of its wording.
+
+One function per occasion; each composes title, body and link for its reader
+(times in the reader's own zone) and calls `notify`, which stores the row and
+pushes after commit. Refusal messages are in sessions_app/messages.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from notifications.services import notify
+
+from ..models import Session
+
+SCHEDULED_TAB = "/mentor/dashboard/sessions/scheduled/"
+PAST_TAB = "/mentor/dashboard/sessions/past/"
+NOT_STARTED_REASON = "The session was not started."  # stored as the cancel reason
+
+
+def local_time_label(user, when: datetime) -> str:
+    """ "Tue 14 Jul, 09:00" in `user`'s time zone."""
+    local = when.astimezone(user.tzinfo)
+    return local.strftime("%a %d %b, %H:%M")
+
+
+def _detail_url(session: Session) -> str:
+    return f"/sessions/{session.pk}/"
+
+
+def _room_url(session: Session) -> str:
+    return f"/live/{session.pk}/"
+
+
+# --- To learners -------------------------------------------------------------------------
+
+
+def change_summary(reader, old: dict, session: Session) -> str:
+    """What changed, for one booked learner: times in the reader's own zone."""
+    lines = []
+    if "title" in old:
+        lines.append(f"New title: {session.title} (was {old['title']}).")
+    if "starts_at" in old:
+        lines.append(
+            f"New time: {local_time_label(reader, session.starts_at)} "
+            f"(was {local_time_label(reader, old['starts_at'])}, "
+            f"{getattr(reader.tzinfo, 'key', 'UTC')})."
+        )
+    if "duration_minutes" in old:
+        lines.append(
+            f"New duration: {session.duration_minutes} min (was {old['duration_minutes']} min)."
+        )
+    if "description" in old or "topic" in old:
+        lines.append("The description or topic changed.")
+    return " ".join(lines)
+
+
+def session_updated(learners: Iterable, old: dict, session: Session) -> None:
+    """Booked learners hear what changed (nothing, if nothing they see changed)."""
+    for learner in learners:
+        summary = change_summary(learner, old, session)
+        if summary:
+            notify(
+                learner,
+                "session_changed",
+                f"‘{session.title}’ was updated",
+                body=summary,
+                url=_detail_url(session),
+            )
+
+
+def session_cancelled(learners: Iterable, session: Session, reason: str) -> None:
+    body = f"Reason: {reason}" if reason else "Your booking was released."
+    for learner in learners:
+        notify(
+            learner,
+            "session_changed",
+            f"‘{session.title}’ was cancelled",
+            body=body,
+            url=_detail_url(session),
+        )
+
+
+def session_live(learners: Iterable, session: Session, mentor) -> None:
+    for learner in learners:
+        notify(
+            learner,
+            "session_live",
+            f"‘{session.title}’ is live — Join",
+            body=f"{mentor.display_name} has started the session.",
+            url=_room_url(session),
+            level="urgent",
+        )
+
+
+# --- To mentors --------------------------------------------------------------------------
+
+
+def new_booking(session: Session, learner) -> None:
+    notify(
+        session.mentor,
+        "booking",
+        f"New booking: {session.title}",
+        body=f"{learner.display_name} booked a seat ({session.booked_count} / {session.capacity}).",
+        url=SCHEDULED_TAB,
+    )
+
+
+def booking_cancelled(session: Session, learner) -> None:
+    notify(
+        session.mentor,
+        "booking_cancelled",
+        f"Booking cancelled: {session.title}",
+        body=f"{learner.display_name} cancelled ({session.booked_count} / {session.capacity}).",
+        url=SCHEDULED_TAB,
+    )
+
+
+def not_started(session: Session) -> None:
+    notify(
+        session.mentor,
+        "session_changed",
+        f"‘{session.title}’ was not started",
+        body="Its time passed without a start, so it was cancelled and the bookings were released.",
+        url=PAST_TAB,
+    )
+
+
+# --- To both -------------------------------------------------------------------------------
+
+
+def reminders(session: Session, learners: Iterable, minutes: int) -> None:
+    """ "Starts in 5 minutes" to the mentor (with Start Session) and each booked learner."""
+    when = "now" if minutes == 0 else f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    title = f"Your session ‘{session.title}’ starts {when}"
+    notify(
+        session.mentor,
+        "session_reminder",
+        title,
+        body="Press Start Session when you're ready; learners can join once it's live.",
+        url=_room_url(session),
+        level="urgent",
+        action="Start Session",
+    )
+    for learner in learners:
+        notify(
+            learner,
+            "session_reminder",
+            title,
+            body=f"With {session.mentor.display_name}. The Join link opens the room.",
+            url=_room_url(session),
+            level="urgent",
+        )
