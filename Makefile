@@ -82,17 +82,19 @@ test: css
 	scripts/ensure-chromium
 	scripts/ensure-quality-tools
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not e2e" -q -n auto
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q --reruns 1
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
 	scripts/test-scaleout
 
 test-fast: venv
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not e2e" -q -x
 
 test-e2e: css
 	scripts/ensure-chromium
 	scripts/ensure-quality-tools
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q --reruns 1
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
 
 # Benchmarks: real Daphne (and Uvicorn) on generated data; writes docs/benchmarks.md.
 bench: css
@@ -106,6 +108,7 @@ bench-smoke: css
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: venv
 	$(PY) -m ruff format .

@@ -4,12 +4,13 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 
 def _to_login(request):
     if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(f"/login/?next={request.get_full_path()}")
+        return HttpResponseClientRedirect(f"{reverse('login')}?next={request.get_full_path()}")
     return redirect_to_login(request.get_full_path())
 
 

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 
 
 class User(AbstractUser):
@@ -63,7 +64,7 @@ class User(AbstractUser):
 
     @property
     def home_url(self) -> str:
-        return "/mentor/dashboard" if self.is_mentor else "/"
+        return reverse("dashboard" if self.is_mentor else "home")
 
 
 class MentorProfile(models.Model):

@@ -4,12 +4,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.decorators import mentor_required
-from mentorhub.dashboard import render_tab
+from core.dashboard import render_tab
 
 from . import profile_services as svc
 from .profile_forms import ProfileForm, initial_from
@@ -66,7 +67,7 @@ def _save(request, profile):
         return render_tab(request, TEMPLATE, context, tab="profile", status=422)
     profile = svc.update_profile(request.user, form.changes(), picture=form.cleaned_data["picture"])
     if not request.htmx:
-        return redirect("/mentor/dashboard/profile/?saved=1")
+        return redirect(f"{reverse('profile_tab')}?saved=1")
     timezone.activate(request.user.tzinfo)  # a new zone applies from this answer on
     form = ProfileForm(initial=initial_from(profile))
     context = _context(request, form, profile, saved=True, oob_avatar=True)
@@ -87,7 +88,7 @@ def profile_preview(request):
 def picture_remove(request):
     profile = svc.remove_picture(request.user)
     if not request.htmx:
-        return redirect("/mentor/dashboard/profile/?saved=1")
+        return redirect(f"{reverse('profile_tab')}?saved=1")
     form = ProfileForm(initial=initial_from(profile))
     context = _context(request, form, profile, oob_avatar=True, picture_removed=True)
     response: HttpResponse = render(request, f"{TEMPLATE}#picture_response", context)

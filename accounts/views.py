@@ -1,4 +1,4 @@
-"""Sign-in and sign-out pages (JWT cookies), the lockout answer, the home redirect."""
+"""Sign-in and sign-out pages (JWT cookies), the lockout answer."""
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from notifications.services import close_user_sockets
-
 from .forms import LoginForm
+from .signals import signed_out
 from .tokens import clear_auth_cookies, issue_tokens, revoke_refresh, set_auth_cookies
 
 LOCKOUT_MESSAGE = (
@@ -61,8 +60,9 @@ def login_view(request):
 def logout_view(request):
     if request.jwt_refresh:
         revoke_refresh(request.jwt_refresh)
-    close_user_sockets(request.user.pk)  # open pages' sockets close now, not at expiry
-    response = redirect("/login/")
+    # Open pages' sockets close now, not at expiry (notifications listens).
+    signed_out.send(sender=type(request.user), user_id=request.user.pk)
+    response = redirect("login")
     clear_auth_cookies(response)
     response.jwt_handled = True
     return response
@@ -77,14 +77,3 @@ def lockout(request, response=None, credentials=None):
     form.is_valid()
     form.add_error(None, message)
     return render(request, "accounts/login.html", {"form": form, "locked": True}, status=429)
-
-
-def home(request):
-    """`/`: the learner's home; mentors go to their dashboard."""
-    if not request.user.is_authenticated:
-        return redirect("/login/")
-    if request.user.is_mentor:
-        return redirect("/mentor/dashboard")
-    from sessions_app.learner_views import learner_home  # filled by the Sessions issue
-
-    return learner_home(request)

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.utils.html import format_html_join
 
+from core.formatting import money_label as money
+
 from .insights import daypart_totals
 from .queries import DAYPARTS, WEEKDAYS, Analytics
 
@@ -25,10 +27,6 @@ def _pct(value, largest) -> int:
 
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{round(rate * 100)} %"
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return f"{currency} {amount:,.2f}"
 
 
 def cards(a: Analytics) -> list[dict]:

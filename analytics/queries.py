@@ -34,9 +34,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import cache
+from core.errors import DomainError
+from core.localtime import LocalTime, SecondsBetween
 from earnings.models import LedgerEntry
-from mentorhub.errors import DomainError
-from mentorhub.localtime import LocalTime, SecondsBetween
 from requests_app.models import SessionRequest
 from sessions_app.models import Booking, Review, Session
 

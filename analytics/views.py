@@ -3,8 +3,8 @@
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import mentor_required
-from mentorhub.dashboard import render_tab
-from mentorhub.errors import DomainError
+from core.dashboard import render_tab
+from core.errors import DomainError
 
 from . import charts
 from .insights import build_insights

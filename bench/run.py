@@ -18,7 +18,6 @@ import platform
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.support.server import (  # noqa: E402 - needs the repository root on sys.path
+    ServerProcess,
+    answers,
+    daphne_command,
+    free_port,
+    launch,
+    uvicorn_command,
+)
+
 DATA = ROOT / "bench-data"
 PY = sys.executable
 SECRET = "bench-only-secret-key-" + "b" * 40
@@ -128,67 +137,20 @@ def make_db(scale: float) -> Path:
     return db
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, db: Path, kind: str = "daphne", **extra):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(DATA / f"server-{kind}-{self.port}.log", "w")  # noqa: SIM115
-        if kind == "daphne":
-            cmd = [
-                PY,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--access-log",
-                os.devnull,
-                "mentorhub.asgi:application",
-            ]
-        else:
-            cmd = [
-                PY,
-                "-m",
-                "uvicorn",
-                "mentorhub.asgi:application",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ]
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env_for(db, **extra), stdout=self.log, stderr=subprocess.STDOUT
-        )
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/bench/floor/", timeout=1).read()
-                return
-            except (OSError, urllib.error.URLError):
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"{kind} exited; see {self.log.name}") from None
-                time.sleep(0.1)
-        raise RuntimeError(f"{kind} did not start")
-
-    def rss_kb(self) -> int:
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+def start_server(db: Path, kind: str = "daphne", **extra) -> ServerProcess:
+    """Daphne (or Uvicorn) on `db` with the production settings, ready to serve."""
+    port = free_port()
+    if kind == "daphne":
+        command = daphne_command(port, "mentorhub.asgi:application", quiet=True)
+    else:
+        command = uvicorn_command(port, "mentorhub.asgi:application")
+    return launch(
+        command,
+        port=port,
+        env=env_for(db, **extra),
+        log_path=DATA / f"server-{kind}-{port}.log",
+        ready=lambda server: answers(server.url + "/bench/floor/"),
+    )
 
 
 def tokens(db: Path, usernames: list[str]) -> dict[str, str]:
@@ -276,7 +238,7 @@ def measure(url: str, headers: dict, rounds: int, seconds: float) -> dict:
 def bench_http(db: Path, rounds: int, seconds: float, results: dict) -> None:
     token = tokens(db, ["bench_mentor"])["bench_mentor"]
     cookie = {"Cookie": f"{COOKIE}={token}"}
-    server = Server(db)
+    server = start_server(db)
     try:
         floor = measure(server.url + "/bench/floor/", cookie, rounds, seconds)
         results["floor"] = floor
@@ -304,7 +266,7 @@ def bench_http(db: Path, rounds: int, seconds: float, results: dict) -> None:
         server.stop()
 
 
-def page_weight(server: Server, cookie: dict) -> dict:
+def page_weight(server: ServerProcess, cookie: dict) -> dict:
     req = urllib.request.Request(server.url + "/mentor/dashboard", headers=cookie)
     html = urllib.request.urlopen(req).read().decode()
     css = js = 0
@@ -349,7 +311,7 @@ def bench_analytics(db: Path, rounds: int, seconds: float, results: dict) -> Non
         ("analytics_scale10", {}),
         ("analytics_scale10_cold", {"FIGURES_CACHE_ENTRIES": 0}),
     ):
-        server = Server(db, **extra)
+        server = start_server(db, **extra)
         try:
             runs = [
                 wrk(
@@ -373,7 +335,7 @@ def bench_uvicorn(db: Path, rounds: int, seconds: float, results: dict) -> None:
     headers = {"Cookie": f"{COOKIE}={token}", "HX-Request": "true"}
     out = {}
     for kind in ("daphne", "uvicorn"):
-        server = Server(db, kind)
+        server = start_server(db, kind)
         try:
             out[kind] = {
                 "floor_rps": median_of(
@@ -406,7 +368,7 @@ def bench_contention(db: Path, writers: int, per_writer: int, results: dict) -> 
     shutil.copy(db, work_db)
     names = ["bench_mentor"] + [f"bench_learner{i}" for i in range(writers)]
     toks = tokens(work_db, names)
-    server = Server(work_db)
+    server = start_server(work_db)
     try:
         catalog = json.loads(
             urllib.request.urlopen(
@@ -490,7 +452,7 @@ def bench_contention(db: Path, writers: int, per_writer: int, results: dict) -> 
         elapsed = time.perf_counter() - t0
     finally:
         server.stop()
-    log = Path(server.log.name).read_text()
+    log = server.log_path.read_text()
     results["contention"] = {
         "writers": writers,
         "requests": len(statuses),
@@ -501,7 +463,7 @@ def bench_contention(db: Path, writers: int, per_writer: int, results: dict) -> 
     }
 
 
-async def _ws_bench(server: Server, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+async def _ws_bench(server: ServerProcess, toks: dict[str, str], sockets: int, rounds: int) -> dict:
     import websockets
 
     users = list(toks)
@@ -573,7 +535,7 @@ def bench_websockets(db: Path, sockets: int, rounds: int, results: dict) -> None
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 3 * sockets + 256)), hard))
     names = [f"bench_learner{i}" for i in range(200)]
     toks = tokens(db, names)
-    server = Server(db)
+    server = start_server(db)
     try:
         results["websockets"] = asyncio.run(_ws_bench(server, toks, sockets, rounds))
     finally:
@@ -581,7 +543,7 @@ def bench_websockets(db: Path, sockets: int, rounds: int, results: dict) -> None
 
 
 async def _signaling_bench(
-    server: Server, mentor_tok: str, learner_tok: str, session_id: int, rounds: int
+    server: ServerProcess, mentor_tok: str, learner_tok: str, session_id: int, rounds: int
 ) -> dict:
     import websockets
 
@@ -635,7 +597,7 @@ def bench_signaling(db: Path, rounds: int, results: dict) -> None:
     ).stdout
     session_id, learner = json.loads(out.strip().splitlines()[-1])
     toks = tokens(work_db, ["bench_mentor", learner])
-    server = Server(work_db)
+    server = start_server(work_db)
     try:
         results["signaling"] = asyncio.run(
             _signaling_bench(server, toks["bench_mentor"], toks[learner], session_id, rounds)

@@ -6,7 +6,7 @@ unbounded input (or `starts_at + duration` on it) overflows into 500s; every
 form field, serializer field, query parameter and service that takes a date
 or time checks it here first.
 
-Bottom layer: imports Django, DRF and mentorhub.errors only, never a domain app.
+Bottom layer: imports Django, DRF and core.errors only, never a domain app.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django import forms
 from django.utils import timezone
 from rest_framework import serializers
 
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 
 __all__ = [
     "MAX_AHEAD",

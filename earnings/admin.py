@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 from .models import LedgerEntry, Payout

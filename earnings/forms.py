@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from django import forms
 
+from core.errors import DomainError
 from core.timebounds import BoundedDateFormField
-from mentorhub.errors import DomainError
 
 from . import services
 

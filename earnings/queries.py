@@ -12,7 +12,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -21,24 +21,20 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import cache
-from mentorhub.localtime import LocalTime
+from core.formatting import cents
+from core.localtime import LocalTime
 
 from .models import LedgerEntry, Payout
 
 SESSIONS_PER_PAGE = 10
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 MONEY_KEYS = ("gross", "fee", "net")
 
 
-def cents(value) -> Decimal:
-    """Aggregates come back unscaled on SQLite (990 → 990.00): back to cents."""
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def money_rows(rows) -> list[dict]:
-    """values() rows with their gross/fee/net in cents."""
+    """values() rows with their gross/fee/net in cents (aggregates come back unscaled
+    on SQLite: 990 → 990.00)."""
     return [{**row, **{k: cents(row[k]) for k in MONEY_KEYS if k in row}} for row in rows]
 
 

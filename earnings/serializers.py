@@ -5,7 +5,7 @@ Money is a decimal string with two places in the platform currency.
 
 from rest_framework import serializers
 
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 from .models import Payout

@@ -18,21 +18,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import ConflictError, DomainError
+from core.formatting import money  # noqa: F401  (callers format through services.money)
 from core.jobs import claim_each
-from mentorhub.errors import ConflictError, DomainError
 
 from .models import BalanceLock, LedgerEntry, Payout
 
 AMOUNT_FORMAT = "Enter the amount as a number in digits, e.g. 120 or 120.50."
 CENT = Decimal("0.01")
-EARNINGS_URL = "/mentor/dashboard/earnings/"
-
-
-def money(value) -> str:
-    """A Decimal as the contract's money string: two places ("120.00")."""
-    return str(Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def platform_fee(gross: Decimal) -> Decimal:
@@ -274,7 +270,7 @@ def _replay(existing: Payout, amount: Decimal) -> Payout:
 def _notify_status(payout: Payout, title: str, body: str) -> None:
     from notifications.services import notify
 
-    notify(payout.mentor, "payout_status", title, body=body, url=EARNINGS_URL)
+    notify(payout.mentor, "payout_status", title, body=body, url=reverse("earnings_tab"))
     _push_figures(payout.mentor_id, payouts=True)
 
 

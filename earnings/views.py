@@ -11,8 +11,8 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.decorators import mentor_required
 from core import csvsafe
-from mentorhub.dashboard import render_tab
-from mentorhub.errors import DomainError
+from core.dashboard import render_tab
+from core.errors import DomainError
 
 from . import fragments, queries, services
 from .forms import LedgerExportForm, PayoutForm

@@ -51,8 +51,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from accounts.ws_auth import token_expiry
-from mentorhub.errors import DomainError
-from mentorhub.websockets import CLOSE_INTERNAL, BadFrame, CrashGuard, parse_object
+from core.errors import DomainError
+from core.websockets import CLOSE_INTERNAL, BadFrame, CrashGuard, parse_object
 from notifications.services import sockets_group
 from sessions_app.models import Session
 

@@ -2,19 +2,20 @@
 
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import mentor_required, signin_required
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 from sessions_app.queries import get_session_for_mentor
 from sessions_app.services import START_WINDOW
 
 from . import services
 
-PAST_TAB = "/mentor/dashboard/sessions/past/"
+PAST_TAB = reverse_lazy("sessions_subtab", args=["past"])
 
 
 def _room_context(request, member: services.Membership, **extra) -> dict:
@@ -24,8 +25,8 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
     people = [dict(p, online=p["user_id"] in online) for p in services.members(session)]
     config = {
         "sessionId": session.pk,
-        "socketPath": f"/ws/live/{session.pk}/",
-        "iceUrl": f"/live/{session.pk}/ice/",
+        "socketPath": f"/ws/live/{session.pk}/",  # Channels route: no URL name
+        "iceUrl": reverse("live_ice", args=[session.pk]),
         "state": session.status,
         "me": {"userId": user.pk, "name": user.display_name, "role": member.role},
         "members": people,
@@ -36,7 +37,9 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
         "member": member,
         "people": people,
         "config": config,
-        "home_url": "/mentor/dashboard/sessions/scheduled/" if member.is_mentor else "/",
+        "home_url": reverse("sessions_subtab", args=["scheduled"])
+        if member.is_mentor
+        else reverse("home"),
         "can_start": member.is_mentor and session.is_startable,
         "start_from": session.starts_at - START_WINDOW,
         "ended": session.status in services.ENDED_STATUSES,
@@ -62,7 +65,7 @@ def start(request, session_id: int):
         member = services.Membership(session, "mentor")
         context = _room_context(request, member, start_error=exc.message)
         return render(request, "live/room.html", context, status=exc.status_code)
-    url = f"/live/{session.pk}/?autojoin=1"  # the mentor pressed Start: straight into the call
+    url = f"{reverse('live_room', args=[session.pk])}?autojoin=1"  # the mentor pressed Start: straight into the call
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)

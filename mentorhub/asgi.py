@@ -14,8 +14,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from accounts.ws_auth import JWTCookieAuthMiddleware, WebSocketOriginValidator  # noqa: E402
+from core.http_limit import BoundedHTTP  # noqa: E402
 from core.jobs import JobRunnerApp  # noqa: E402
-from mentorhub.http_limit import BoundedHTTP  # noqa: E402
 from mentorhub.routing import websocket_urlpatterns  # noqa: E402
 
 # JobRunnerApp starts the periodic jobs once per server process

@@ -2,14 +2,18 @@
 
 Passed as callables so a fragment that never shows them costs no query, and
 memoised: a template that shows one value three times asks the database once.
+Each value comes from its app's own queries (the same ones the live fragments use).
 """
 
 from functools import cache
 
 from django.conf import settings
 
+from notifications.queries import unread_count
+from requests_app.queries import pending_count
 
-def shell(request):
+
+def shell(request) -> dict:
     user = getattr(request, "user", None)
     context = {"platform_currency": settings.PLATFORM_CURRENCY}
     if user is None or not user.is_authenticated:
@@ -17,13 +21,11 @@ def shell(request):
 
     @cache
     def bell_unread() -> int:
-        return user.notifications.filter(read_at__isnull=True).count()
+        return unread_count(user)
 
     @cache
     def pending_requests() -> int:
-        if not user.is_mentor:
-            return 0
-        return user.requests_received.filter(status="pending").count()
+        return pending_count(user) if user.is_mentor else 0
 
     context["bell_unread"] = bell_unread
     context["pending_requests"] = pending_requests

@@ -159,7 +159,7 @@ TEMPLATES = [
 
 ASGI_APPLICATION = "mentorhub.asgi.application"
 # Django HTTP requests one server process works on at once; more wait in the
-# event loop (mentorhub/http_limit.py). 0 = no limit. Run one process per core.
+# event loop (core/http_limit.py). 0 = no limit. Run one process per core.
 HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 2)
 WSGI_APPLICATION = "mentorhub.wsgi.application"
 
@@ -228,7 +228,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "/login/"
+LOGIN_URL = "login"  # a URL name: redirect_to_login resolves it
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -279,7 +279,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
-    "EXCEPTION_HANDLER": "mentorhub.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Throttles must derive from accounts.client_ip's classes (TRUSTED_PROXIES);
     # DRF's own get_ident believes the client's X-Forwarded-For.

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from mentorhub import media
+from core import media
 
 APPS = [
     "accounts",
@@ -35,8 +35,6 @@ api_patterns = [
 ]
 for _app in APPS:
     api_patterns += _optional(_app, "api_urls")
-# Reviews live in sessions_app but are built with Analytics: their own modules.
-api_patterns += _optional("sessions_app", "review_api_urls")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -45,12 +43,11 @@ urlpatterns = [
 ]
 for _app in APPS:
     urlpatterns += _optional(_app, "urls")
-urlpatterns += _optional("sessions_app", "review_urls")
 
 if settings.BENCH_ENDPOINTS:  # benchmark servers only (make bench)
     from mentorhub import bench_views
 
     urlpatterns += [
-        path("bench/floor/", bench_views.floor),
-        path("bench/notify/", bench_views.bench_notify),
+        path("bench/floor/", bench_views.floor, name="bench_floor"),
+        path("bench/notify/", bench_views.bench_notify, name="bench_notify"),
     ]

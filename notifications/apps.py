@@ -1,10 +1,36 @@
 from django.apps import AppConfig
 
 
+def _close_sockets_of_deactivated(sender, instance, raw: bool = False, **kwargs) -> None:
+    # A deactivated account's open pages lose their sockets now, not at token expiry.
+    if not instance.is_active and not raw:
+        from .services import close_user_sockets
+
+        close_user_sockets(instance.pk)
+
+
+def _close_sockets_on_sign_out(sender, user_id=None, **kwargs) -> None:
+    from .services import close_user_sockets
+
+    close_user_sockets(user_id)
+
+
 class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from accounts.models import User
+        from accounts.signals import signed_out
+
         from .fragments import register_fragments
 
         register_fragments()  # the bell
+        # accounts never imports us: it announces, we close the user's sockets.
+        post_save.connect(
+            _close_sockets_of_deactivated,
+            sender=User,
+            dispatch_uid="notifications.close_sockets_of_deactivated",
+        )
+        signed_out.connect(_close_sockets_on_sign_out, dispatch_uid="notifications.sign_out")

@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from accounts.ws_auth import token_expiry
 from core import live_fragments
-from mentorhub.websockets import BadFrame, CrashGuard, as_id, parse_object
+from core.websockets import BadFrame, CrashGuard, as_id, parse_object
 
 from . import queries
 from .models import Notification

@@ -1,5 +1,7 @@
 """Demo notifications for `mentor` (and one for `learner`); idempotent."""
 
+from django.urls import reverse_lazy
+
 from .models import Notification
 
 MENTOR_ALERTS = [
@@ -8,7 +10,7 @@ MENTOR_ALERTS = [
         "new_request",
         "New request from Liam Chen",
         "“Code review of my Django project” — three preferred times.",
-        "/mentor/dashboard/requests/",
+        reverse_lazy("requests_tab"),
         "info",
         False,
     ),
@@ -16,7 +18,7 @@ MENTOR_ALERTS = [
         "booking",
         "Liam Chen booked “Django deep dive”",
         "2 of 4 seats taken.",
-        "/mentor/dashboard/sessions/scheduled/",
+        reverse_lazy("sessions_subtab", args=["scheduled"]),
         "info",
         False,
     ),
@@ -24,7 +26,7 @@ MENTOR_ALERTS = [
         "payout_status",
         "Payout paid",
         "Your payout is on its way to your bank account.",
-        "/mentor/dashboard/earnings/",
+        reverse_lazy("earnings_tab"),
         "info",
         True,
     ),
@@ -32,7 +34,7 @@ MENTOR_ALERTS = [
         "review",
         "New 5-star review",
         "“Clear, practical and patient. Highly recommended.”",
-        "/mentor/dashboard/analytics/",
+        reverse_lazy("analytics_tab"),
         "info",
         True,
     ),
@@ -40,7 +42,7 @@ MENTOR_ALERTS = [
         "system",
         "Welcome to MentorHub",
         "Create a session, publish it and learners can book right away.",
-        "/mentor/dashboard/sessions/draft/",
+        reverse_lazy("sessions_subtab", args=["draft"]),
         "info",
         True,
     ),
@@ -51,7 +53,7 @@ LEARNER_ALERTS = [
         "request_answered",
         "Maya Okafor accepted your request",
         "Your session is scheduled; you'll get a reminder 5 minutes before.",
-        "/",
+        reverse_lazy("home"),
         "info",
         False,
     ),
@@ -69,7 +71,7 @@ def _seed(user, alerts) -> None:
             kind=kind,
             title=title,
             body=body,
-            url=url,
+            url=str(url),  # stored as text
             level=level,
             read_at=timezone.now() if read else None,
         )

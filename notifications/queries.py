@@ -16,6 +16,10 @@ CATCH_UP_BATCH = 50
 BANNER_MAX_AGE = timedelta(hours=12)
 
 
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
 def for_user(user):
     return Notification.objects.filter(user=user)
 

@@ -7,18 +7,19 @@ and answers with the fragment the caller swaps plus the new bell count.
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import learner_required, mentor_required, signin_required
-from mentorhub.dashboard import render_tab
+from core.dashboard import render_tab
 
 from . import queries, services
 from .fragments import BELL_TEMPLATE
 from .models import Notification
 
-MENTOR_LIST_URL = "/mentor/dashboard/notifications/"
-LEARNER_LIST_URL = "/notifications/"
+MENTOR_LIST_URL = reverse_lazy("notifications_tab")
+LEARNER_LIST_URL = reverse_lazy("learner_notifications")
 
 
 def _list_url(user) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from core.errors import DomainError
 from core.timebounds import BoundedDateTimeFormField
-from mentorhub.errors import DomainError
 
 from . import messages as msg
 from . import rules

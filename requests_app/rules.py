@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from core.errors import DomainError
 from core.timebounds import INVALID_DATETIME_MESSAGE, check_datetime, check_schedulable
-from mentorhub.errors import DomainError
 from sessions_app.rules import MAX_DURATION_MINUTES
 
 from . import messages as msg

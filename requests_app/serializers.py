@@ -6,8 +6,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from core.errors import DomainError
 from core.timebounds import BoundedDateTimeField
-from mentorhub.errors import DomainError
 
 from . import messages as msg
 from . import rules

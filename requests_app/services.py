@@ -17,11 +17,13 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
+from core.errors import ConflictError, DomainError
+from core.formatting import local_time_label
 from core.jobs import claim_each
-from mentorhub.errors import ConflictError, DomainError
 from notifications.services import notify, push_update
 from sessions_app.models import Session
 from sessions_app.rules import DESCRIPTION_MAX
@@ -48,8 +50,15 @@ __all__ = [  # limits re-exported for callers: the rules are in rules.py
     "short_topic",
     "withdraw_request",
 ]
-REQUESTS_URL = "/mentor/dashboard/requests/"
-LEARNER_HOME_URL = "/#my-requests"
+
+
+def _requests_url() -> str:
+    return reverse("requests_tab")
+
+
+def _learner_home_url() -> str:
+    return f"{reverse('home')}#my-requests"
+
 
 Status = SessionRequest.Status
 
@@ -65,9 +74,8 @@ def _push_badge(mentor_id: int) -> None:
 
 
 def local_label(user, when: datetime) -> str:
-    """'Tue 3 Dec, 15:00 CET' in the user's own zone."""
-    local = when.astimezone(user.tzinfo)
-    return f"{local:%a} {local.day} {local:%b, %H:%M} {local.tzname()}"
+    """'Tue 03 Dec, 15:00 CET' in the user's own zone (the zone: times are proposed across zones)."""
+    return local_time_label(user, when, zone=True)
 
 
 def short_topic(text: str, profile) -> str:
@@ -144,7 +152,7 @@ def create_request(
             "new_request",
             f"New request from {learner.display_name}",
             body=f"{topic} · first choice {local_label(mentor, times[0])}",
-            url=REQUESTS_URL,
+            url=_requests_url(),
         )
         _push_badge(mentor.pk)
     return request_obj
@@ -196,7 +204,7 @@ def accept_request(mentor, request_obj: SessionRequest, scheduled_at: datetime) 
             "request_answered",
             f"{mentor.display_name} accepted your request",
             body=f"{request_obj.topic} · {local_label(learner, scheduled_at)}",
-            url=f"/sessions/{session.pk}/",
+            url=reverse("session_detail", args=[session.pk]),
         )
         _push_badge(mentor.pk)
     request_obj.refresh_from_db()
@@ -244,7 +252,7 @@ def decline_request(mentor, request_obj: SessionRequest, reason: str = "") -> Se
             "request_answered",
             f"{mentor.display_name} declined your request",
             body=f"{request_obj.topic}" + (f" · “{reason}”" if reason else ""),
-            url=LEARNER_HOME_URL,
+            url=_learner_home_url(),
         )
         _push_badge(mentor.pk)
     request_obj.refresh_from_db()
@@ -279,7 +287,7 @@ def expire_requests(*, limit: int = 500) -> int:
                 f"{row.topic}: {row.mentor.display_name} didn't answer before your "
                 "suggested times passed. Send new times any time."
             ),
-            url=LEARNER_HOME_URL,
+            url=_learner_home_url(),
         )
         _push_badge(row.mentor_id)
 

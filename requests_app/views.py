@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.decorators import learner_required, mentor_required
-from mentorhub.dashboard import render_tab
-from mentorhub.errors import ConflictError, DomainError
+from core.dashboard import render_tab
+from core.errors import ConflictError, DomainError
 
 from . import services
 from .forms import CUSTOM, AcceptForm, DeclineForm, RequestForm
@@ -27,7 +28,7 @@ from .queries import (
 )
 
 PAGE_SIZE = 10
-TAB_URL = "/mentor/dashboard/requests/"
+TAB_URL = reverse_lazy("requests_tab")
 ACCEPT_FIELDS = {"scheduled_at": "choice"}
 
 

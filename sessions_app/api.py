@@ -1,4 +1,5 @@
-"""/api/sessions/ (mentor) and /api/catalog/sessions/ (anyone signed in; learners book).
+"""/api/sessions/ (mentor), /api/catalog/sessions/ (anyone signed in; learners book) and
+/api/learner/reviews/ (a learner lists their reviews and reviews a session).
 
 Same services as the HTML views; DomainError → 400, ConflictError → 409.
 """
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsLearner, IsMentor
+from core.errors import DomainError
 
 from . import services
 from .forms import CatalogFilterForm
@@ -19,9 +21,12 @@ from .queries import SUBTAB_STATUSES, catalog_sessions, visible_session_for_lear
 from .serializers import (
     BookingSerializer,
     CancelSerializer,
+    ReviewSerializer,
+    ReviewWriteSerializer,
     SessionSerializer,
     SessionWriteSerializer,
 )
+from .services import reviews
 
 
 @extend_schema(
@@ -126,3 +131,34 @@ class BookSession(APIView):
         session = visible_session_for_learner(request.user, pk)
         booking = services.book_session(request.user, session)
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class LearnerReviews(generics.ListCreateAPIView):
+    permission_classes = [IsLearner]
+    serializer_class = ReviewSerializer
+
+    def get_queryset(self):
+        return reviews.reviews_by(self.request.user)
+
+    @extend_schema(request=ReviewWriteSerializer, responses={201: ReviewSerializer})
+    def post(self, request, *args, **kwargs):
+        data = ReviewWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # Only sessions the learner booked: others answer like a missing id, so
+        # nobody can probe which ids are (someone's draft) sessions.
+        session = (
+            Session.objects.filter(
+                pk=data.validated_data["session"], bookings__learner=request.user
+            )
+            .distinct()
+            .first()
+        )
+        if session is None:
+            raise DomainError("No such session.", field="session")
+        review = reviews.leave_review(
+            request.user,
+            session,
+            data.validated_data["rating"],
+            data.validated_data["comment"],
+        )
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 def _ask_for_reviews(sender, session, **kwargs) -> None:
-    from .reviews import ask_for_reviews
+    from .services.reviews import ask_for_reviews
 
     ask_for_reviews(session)
 

@@ -10,13 +10,14 @@ from datetime import UTC
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
 from accounts.decorators import mentor_required, signin_required
 from accounts.models import MentorProfile
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 
 from .models import Booking, Session
 from .queries import feed_sessions
@@ -43,7 +44,7 @@ def _event(session: Session, request, *, for_mentor: bool) -> Event:
     event.add("dtstart", session.starts_at.astimezone(UTC))
     event.add("dtend", session.ends_at.astimezone(UTC))
     event.add("summary", session.title)
-    room = request.build_absolute_uri(f"/live/{session.pk}/")
+    room = request.build_absolute_uri(reverse("live_room", args=[session.pk]))
     who = "your learners" if for_mentor else session.mentor.display_name
     event.add("description", f"MentorHub session with {who}.\nJoin: {room}")
     event.add("url", room)

@@ -15,8 +15,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core.errors import DomainError
 from core.timebounds import AHEAD_MESSAGE, RANGE_MESSAGE, BoundedDateFormField
-from mentorhub.errors import DomainError
 
 from . import messages as msg
 from . import rules

@@ -1,21 +1,24 @@
-"""Learner pages: home (bookings, requests, reviews), catalogue, session detail, booking.
+"""Learner pages: home (bookings, requests, reviews), catalogue, session detail, booking,
+the review form.
 
-Other apps add a section to the learner home by adding a key to the context
-in `learner_home` and an `{% include %}` line to sessions_app/learner_home.html.
+`/` is the learner's home. Apps above sessions_app in the layers (requests_app)
+add their section to it with a template tag of their own in
+sessions_app/learner_home.html, so this module never imports them.
 """
 
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from accounts.decorators import learner_required, signin_required
-from mentorhub.errors import DomainError
-from requests_app.queries import learner_requests
+from core.errors import DomainError
 
 from . import services
 from .forms import CatalogFilterForm
+from .models import Review
 from .queries import (
     active_booking,
     booked_session_ids,
@@ -23,9 +26,20 @@ from .queries import (
     learner_bookings,
     visible_session_for_learner,
 )
-from .reviews import sessions_to_review
+from .services import reviews
+from .services.reviews import sessions_to_review
 
 CATALOG_PAGE_SIZE = 12
+RATING_CHOICES = [(5, "Excellent"), (4, "Good"), (3, "Okay"), (2, "Poor"), (1, "Bad")]
+
+
+def home(request):
+    """`/`: the learner's home; mentors go to their dashboard."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.is_mentor:
+        return redirect("dashboard")
+    return learner_home(request)
 
 
 @learner_required
@@ -33,8 +47,7 @@ def learner_home(request):
     context = {
         "learner_nav": "home",
         "bookings": learner_bookings(request.user),
-        "sessions_to_review": sessions_to_review(request.user),  # reviews (Analytics issue)
-        "session_requests": learner_requests(request.user, limit=20),  # requests_app
+        "sessions_to_review": sessions_to_review(request.user),
     }
     return render(request, "sessions_app/learner_home.html", context)
 
@@ -89,7 +102,7 @@ def _booking_panel(request, session, *, status: int = 200, **extra):
     if request.htmx:
         return render(request, "sessions_app/session_detail.html#booking", context, status=status)
     if status == 200:
-        return HttpResponseRedirect(f"/sessions/{session.pk}/")
+        return HttpResponseRedirect(reverse("session_detail", args=[session.pk]))
     return render(request, "sessions_app/session_detail.html", context, status=status)
 
 
@@ -127,3 +140,37 @@ def cancel_booking(request, pk: int):
         return _booking_panel(request, session, status=409, error=error.message)
     response = _booking_panel(request, session, flash="Your booking was cancelled.")
     return trigger_client_event(response, "closeDialog") if request.htmx else response
+
+
+@learner_required
+@require_http_methods(["GET", "POST"])
+def review_form(request, pk: int):
+    session = reviews.session_for_review(request.user, pk)  # 404 unless the learner booked it
+    existing = Review.objects.filter(session=session, learner=request.user).first()
+    context = {
+        "learner_nav": "home",
+        "session": session,
+        "review": existing,
+        "choices": RATING_CHOICES,
+        "max_comment": reviews.MAX_COMMENT,
+        "thanks": request.GET.get("thanks") == "1" and existing is not None,
+        "errors": {},
+        "values": {"rating": "", "comment": ""},
+    }
+    if existing is None:
+        try:
+            reviews.check_can_review(request.user, session)
+        except DomainError as error:
+            context["blocked"] = error.message
+    if request.method == "GET" or existing is not None or context.get("blocked"):
+        status = 200 if request.method == "GET" else 400
+        return render(request, "sessions_app/review_form.html", context, status=status)
+
+    values = {"rating": request.POST.get("rating", ""), "comment": request.POST.get("comment", "")}
+    try:
+        reviews.leave_review(request.user, session, values["rating"], values["comment"])
+    except DomainError as error:
+        context["errors"] = {error.field or "session": error.message}
+        context["values"] = values
+        return render(request, "sessions_app/review_form.html", context, status=422)
+    return HttpResponseRedirect(f"{reviews.review_url(session.pk)}?thanks=1")

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.errors import DomainError
 from core.timebounds import check_schedulable
-from mentorhub.errors import DomainError
 
 from . import messages as msg
 from .sanitize import clean_description

@@ -1,13 +1,14 @@
-"""API shapes for sessions and bookings (CONTRACT.md: payload fields)."""
+"""API shapes for sessions, bookings and reviews (CONTRACT.md: payload fields)."""
 
 from rest_framework import serializers
 
+from core.errors import DomainError
 from core.timebounds import BoundedDateTimeField
-from mentorhub.errors import DomainError
 
 from . import messages as msg
 from . import rules
-from .models import Booking, Session
+from .models import Booking, Review, Session
+from .services.reviews import MAX_COMMENT
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -107,3 +108,18 @@ class BookingSerializer(serializers.ModelSerializer):
         model = Booking
         fields = ["id", "session", "status", "amount_paid", "created_at"]
         read_only_fields = fields
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = ["id", "session", "mentor", "rating", "comment", "created_at"]
+        read_only_fields = fields
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(
+        max_length=MAX_COMMENT, allow_blank=True, required=False, default=""
+    )

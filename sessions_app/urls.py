@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import calendar, learner_views, views
+from . import calendar, learner_views, public_views, views
 
 urlpatterns = [
+    path("", learner_views.home, name="home"),
     path("mentor/dashboard", views.sessions_tab, name="dashboard"),
-    path("mentor/dashboard/", views.sessions_tab),
+    path("mentor/dashboard/", views.sessions_tab, name="dashboard_slash"),
     path("mentor/dashboard/sessions/", views.sessions_tab, name="sessions_tab"),
     path("mentor/dashboard/sessions/new/", views.session_new, name="session_new"),
     path("mentor/dashboard/sessions/<int:pk>/", views.session_view, name="session_view"),
@@ -29,4 +30,7 @@ urlpatterns = [
         name="session_cancel_booking",
     ),
     path("sessions/<int:pk>/calendar.ics", calendar.session_ics, name="session_ics"),
+    path("sessions/<int:pk>/review/", learner_views.review_form, name="session_review"),
+    path("mentors/", public_views.mentor_list, name="mentor_list"),
+    path("mentors/<int:pk>/", public_views.mentor_detail, name="mentor_detail"),
 ]

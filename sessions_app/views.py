@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from accounts.decorators import mentor_required
-from mentorhub.dashboard import render_tab
-from mentorhub.errors import DomainError
+from core.dashboard import render_tab
+from core.errors import DomainError
 
 from . import messages as msg
 from . import services
@@ -53,7 +54,7 @@ def _panel_context(request, status: str, **extra) -> dict:
         "subtabs": [(key, label, counts[key]) for key, label in SUBTABS],
         "page": page,
         "order": order,
-        "base_url": f"/mentor/dashboard/sessions/{status}/",
+        "base_url": reverse("sessions_subtab", args=[status]),
         **extra,
     }
 
@@ -76,11 +77,11 @@ def _after_change(request, session: Session, flash: str):
     """Show the subtab the session now lives in, close the dialog, keep the URL honest."""
     status = TAB_OF_STATUS[session.status]
     if not request.htmx:
-        return HttpResponseRedirect(f"/mentor/dashboard/sessions/{status}/")
+        return HttpResponseRedirect(reverse("sessions_subtab", args=[status]))
     response = _panel(request, status, flash=flash, highlight=session.pk)
     response = retarget(response, "#tab-panel")
     response = reswap(response, "innerHTML")
-    response = push_url(response, f"/mentor/dashboard/sessions/{status}/")
+    response = push_url(response, reverse("sessions_subtab", args=[status]))
     return trigger_client_event(response, "closeDialog", after="receive")
 
 
@@ -161,7 +162,7 @@ def _action_error(request, session: Session, message: str):
 def _action_done(request, session: Session, flash: str):
     status = _subtab(request.POST.get("tab"), TAB_OF_STATUS[session.status])
     if not request.htmx:
-        return HttpResponseRedirect(f"/mentor/dashboard/sessions/{status}/")
+        return HttpResponseRedirect(reverse("sessions_subtab", args=[status]))
     response = _panel(request, status, flash=flash, highlight=session.pk)
     response = retarget(response, "#tab-panel")
     response = reswap(response, "innerHTML")

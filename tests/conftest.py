@@ -134,3 +134,19 @@ def empty_figures_cache():
 
     caches["figures"].clear()
     yield
+
+
+@pytest.fixture
+def race():
+    """`race(n, fn)`: fn(0..n-1) in n threads released together; results or exceptions."""
+    from tests.support.race import race
+
+    return race
+
+
+@pytest.fixture
+def ws():
+    """`await ws(user, path)`: a connected WebsocketCommunicator signed in as `user`."""
+    from tests.support.sockets import ws
+
+    return ws

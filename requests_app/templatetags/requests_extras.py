@@ -1,11 +1,29 @@
-"""Small display helpers for the Requests tab."""
+"""Display helpers for the Requests tab, and the learner home's "My requests" section."""
 
 from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from ..queries import learner_requests
 
 register = template.Library()
+
+LEARNER_HOME_REQUESTS = 20  # the same number the section shows after a withdraw
+
+
+@register.simple_tag(takes_context=True)
+def learner_requests_section(context) -> SafeString:
+    """The learner's requests on sessions_app's home page.
+
+    The home page is sessions_app's; the section is ours. Rendering it here
+    keeps sessions_app from importing requests_app (it sits below us).
+    """
+    user = context["request"].user
+    section = context.template.engine.get_template("requests_app/_learner_requests.html")
+    with context.push(session_requests=learner_requests(user, limit=LEARNER_HOME_REQUESTS)):
+        return section.render(context)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
-from mentorhub.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from notifications.services import push_update, recheck_access
 
 from .. import messages as msg

@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 
 from accounts.models import MentorProfile
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 
 from .. import messages as msg
 

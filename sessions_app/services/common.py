@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.http import Http404
 
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 from notifications.services import push_update
 
 from .. import messages as msg

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from mentorhub.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from notifications.services import recheck_access
 
 from .. import messages as msg

@@ -8,29 +8,27 @@ pushes after commit. Refusal messages are in sessions_app/messages.py.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
+from django.urls import reverse
+
+from core.formatting import local_time_label
 from notifications.services import notify
 
 from ..models import Session
 
-SCHEDULED_TAB = "/mentor/dashboard/sessions/scheduled/"
-PAST_TAB = "/mentor/dashboard/sessions/past/"
 NOT_STARTED_REASON = "The session was not started."  # stored as the cancel reason
 
 
-def local_time_label(user, when: datetime) -> str:
-    """ "Tue 14 Jul, 09:00" in `user`'s time zone."""
-    local = when.astimezone(user.tzinfo)
-    return local.strftime("%a %d %b, %H:%M")
-
-
 def _detail_url(session: Session) -> str:
-    return f"/sessions/{session.pk}/"
+    return reverse("session_detail", args=[session.pk])
+
+
+def _subtab_url(status: str) -> str:
+    return reverse("sessions_subtab", args=[status])
 
 
 def _room_url(session: Session) -> str:
-    return f"/live/{session.pk}/"
+    return reverse("live_room", args=[session.pk])
 
 
 # --- To learners -------------------------------------------------------------------------
@@ -103,7 +101,7 @@ def new_booking(session: Session, learner) -> None:
         "booking",
         f"New booking: {session.title}",
         body=f"{learner.display_name} booked a seat ({session.booked_count} / {session.capacity}).",
-        url=SCHEDULED_TAB,
+        url=_subtab_url("scheduled"),
     )
 
 
@@ -113,7 +111,7 @@ def booking_cancelled(session: Session, learner) -> None:
         "booking_cancelled",
         f"Booking cancelled: {session.title}",
         body=f"{learner.display_name} cancelled ({session.booked_count} / {session.capacity}).",
-        url=SCHEDULED_TAB,
+        url=_subtab_url("scheduled"),
     )
 
 
@@ -123,7 +121,7 @@ def not_started(session: Session) -> None:
         "session_changed",
         f"‘{session.title}’ was not started",
         body="Its time passed without a start, so it was cancelled and the bookings were released.",
-        url=PAST_TAB,
+        url=_subtab_url("past"),
     )
 
 

@@ -12,7 +12,7 @@
 // - "ready" frames (types chosen by the caller) that confirm the connection;
 // - close codes after which reconnecting cannot help (TERMINAL_CLOSE_CODES);
 // - a status hook for a visible "Reconnecting…" indicator.
-// Close codes: mentorhub/websockets.py and live/consumers.py.
+// Close codes: core/websockets.py and live/consumers.py.
 
 export const SIGNED_OUT = 4001;
 // 4003 no access, 4009 replaced by another page, 4010 session over,
@@ -31,8 +31,13 @@ export function backoffDelay(attempt, base = BACKOFF_BASE_MS, cap = BACKOFF_CAP_
   return Math.random() * Math.min(cap, base * 2 ** Math.min(attempt, 20));
 }
 
+// Paths come from the page (base.html renders them with {% url %}), not literals.
+function pageUrl(name) {
+  return document.body.dataset[name];
+}
+
 export function loginUrl() {
-  return `/login/?next=${encodeURIComponent(location.pathname + location.search)}`;
+  return `${pageUrl("loginUrl")}?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
 export function goToLogin() {
@@ -46,7 +51,7 @@ export function goToLogin() {
  * tokens are single use. `onResponse` may read a successful response;
  * `signedOut` lists the statuses that mean "signed out" for this URL.
  */
-export function refreshCookies(url = "/api/me/", { onResponse = null, signedOut = [401, 403] } = {}) {
+export function refreshCookies(url = pageUrl("meUrl"), { onResponse = null, signedOut = [401, 403] } = {}) {
   const run = async () => {
     let response;
     try {
@@ -55,7 +60,7 @@ export function refreshCookies(url = "/api/me/", { onResponse = null, signedOut 
       return true;
     }
     if (signedOut.includes(response.status)) return false;
-    if (response.redirected && new URL(response.url).pathname === "/login/") return false;
+    if (response.redirected && new URL(response.url).pathname === pageUrl("loginUrl")) return false;
     if (response.ok && onResponse) {
       try {
         await onResponse(response);

@@ -1,6 +1,5 @@
 """Sign-in with JWT cookies, silent refresh, logout, throttling, the token API."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -183,27 +182,17 @@ def test_cookie_authenticated_api_writes_need_csrf(mentor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_refreshes_with_one_token_all_get_the_same_pair():
+def test_parallel_refreshes_with_one_token_all_get_the_same_pair(race):
     if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
         pytest.skip("needs an on-disk database")
     user = make_user("racer", "mentor")
     refresh = str(RefreshToken.for_user(user))
-    results = []
-    barrier = threading.Barrier(20)
 
-    def attempt():
-        barrier.wait()
-        try:
-            response = APIClient().post("/api/token/refresh/", {"refresh": refresh})
-            results.append((response.status_code, response.json()))
-        finally:
-            connection.close()
+    def attempt(_i):
+        response = APIClient().post("/api/token/refresh/", {"refresh": refresh})
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(20, attempt)
     assert [status for status, _ in results] == [200] * 20, results
     pairs = {(body["refresh"], body["access"]) for _, body in results}
     assert len(pairs) == 1  # one rotation; the racers got its pair

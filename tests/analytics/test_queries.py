@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from analytics.insights import build_insights
 from analytics.queries import QUERY_BUDGET, mentor_analytics, parse_period
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 from sessions_app.models import Booking, Session
 from tests.analytics.builders import ago, at, booking, ledger, request, review, session
 from tests.conftest import make_user
@@ -332,7 +332,7 @@ def test_fill_speed_ignores_bookings_made_after_the_start(mentor, learners):
 def test_zone_transitions_are_found_to_the_second():
     from zoneinfo import ZoneInfo
 
-    from mentorhub.localtime import transitions
+    from core.localtime import transitions
 
     found = transitions(ZoneInfo("Europe/Berlin"), at(2026, 1, 1), at(2027, 1, 1))
     assert found == (

@@ -3,10 +3,10 @@
 import pytest
 from django.db import transaction
 
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 from notifications.models import Notification
-from sessions_app import reviews
 from sessions_app.models import Booking, Review, Session
+from sessions_app.services import reviews
 from sessions_app.signals import session_completed
 from tests.analytics.builders import ago, booking, session
 

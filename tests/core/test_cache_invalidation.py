@@ -23,8 +23,9 @@ from earnings import services as payouts
 from earnings.models import LedgerEntry, Payout
 from requests_app import services as requests
 from requests_app.models import SessionRequest
-from sessions_app import reviews, services
+from sessions_app import services
 from sessions_app.models import Booking, Review, Session
+from sessions_app.services import reviews
 from tests.analytics.builders import ago, booking, ledger, session
 from tests.conftest import jwt_client, make_user
 

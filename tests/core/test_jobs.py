@@ -10,7 +10,7 @@ from notifications.models import Notification
 from sessions_app.models import Session
 from sessions_app.services import jobs as session_jobs
 from sessions_app.services import notices
-from tests.sessions_app.conftest import make_booking, make_session
+from tests.sessions_app.builders import make_booking, make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

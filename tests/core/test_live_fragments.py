@@ -10,8 +10,8 @@ from django.conf import settings
 
 from core import live_fragments
 from notifications import services
-from tests.notifications.conftest import make_notification
-from tests.sessions_app.conftest import make_session
+from tests.notifications.builders import make_notification
+from tests.sessions_app.builders import make_session
 
 pytestmark = pytest.mark.django_db
 

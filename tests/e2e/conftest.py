@@ -5,23 +5,22 @@ database (SQLite file or the PostgreSQL test database); tests create data
 with `transactional_db` so the server sees it.
 """
 
+import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
+import ssl
+import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management.base import CommandError
 from django.db import connection
-from django.test import TransactionTestCase
 
 from accounts.tokens import issue_tokens
+from tests.support.asgi import BUSY_PATH
+from tests.support.server import ROOT, ServerProcess, daphne_command, free_port, launch
+from tests.support.wait import wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 CHROMIUM_ARGS = [
@@ -35,15 +34,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--allow-loopback-in-peer-connection",
 ]
+# The real application plus a count of open requests and sockets (tests/support/asgi.py).
+TEST_APP = "tests.support.asgi:application"
+RUNNING: list[ServerProcess] = []  # started by start_server, not yet stopped
+# The HTTPS test server's certificate is self-signed.
+_NO_VERIFY = ssl.create_default_context()
+_NO_VERIFY.check_hostname = False
+_NO_VERIFY.verify_mode = ssl.CERT_NONE
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
+def database_url() -> str:
     s = connection.settings_dict
     if s["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{s['NAME']}"
@@ -53,22 +53,15 @@ def _database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{s['NAME']}"
 
 
-class Server:
-    def __init__(self, url: str, proc: subprocess.Popen, port: int):
-        self.url = url
-        self.proc = proc
-        self.port = port
-
-
 def start_server(
     extra_env: dict | None = None, port: int | None = None, tls: tuple[str, str] | None = None
-) -> Server:
+) -> ServerProcess:
     """Start Daphne on the test database; `tls=(cert, key)` serves HTTPS + WSS."""
-    port = port or _free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "E2E_SERVER": "1",
         "SCHEDULER_IN_PROCESS": "0",
         "NOTIFY_POLL_SECONDS": "2",
@@ -77,39 +70,21 @@ def start_server(
         **(extra_env or {}),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log = open(ROOT / f".e2e-server-{port}.log", "w")  # noqa: SIM115
-    if tls:
-        cert, key = tls
-        listen = ["-e", f"ssl:{port}:privateKey={key}:certKey={cert}:interface=127.0.0.1"]
-    else:
-        listen = ["-b", "127.0.0.1", "-p", str(port)]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", *listen, "mentorhub.asgi:application"],
-        cwd=ROOT,
+    server = launch(
+        daphne_command(port, TEST_APP, tls=tls),
+        port=port,
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=ROOT / f".e2e-server-{port}.log",
+        scheme="https" if tls else "http",
     )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"Daphne exited early; see .e2e-server-{port}.log")
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.2):
-                scheme = "https" if tls else "http"
-                return Server(f"{scheme}://127.0.0.1:{port}", proc, port)
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("Daphne did not start in 30 s")
+    RUNNING.append(server)
+    return server
 
 
-def stop_server(server: Server) -> None:
-    server.proc.terminate()
-    try:
-        server.proc.wait(10)
-    except subprocess.TimeoutExpired:
-        server.proc.kill()
+def stop_server(server: ServerProcess) -> None:
+    server.stop()
+    if server in RUNNING:
+        RUNNING.remove(server)
 
 
 @pytest.fixture(scope="session")
@@ -164,6 +139,32 @@ def sign_in(context, base_url: str, user) -> None:
     )
 
 
+def open_signed_in(browser, base_url: str, user, path: str, **context_args):
+    """A new context signed in as `user` with one page at `path`: (context, page).
+
+    The page collects uncaught script errors in `page.js_errors`.
+    """
+    defaults = {"bypass_csp": True, "viewport": {"width": 1280, "height": 800}}
+    context = browser.new_context(**{**defaults, **context_args})
+    sign_in(context, base_url, user)
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page.goto(base_url + path)
+    return context, page
+
+
+@pytest.fixture
+def signed_in_page(browser, server_url):
+    """`signed_in_page(user, path, **context_args)`: a page of its own context, signed
+    in as `user`, at `path` on the test server (closed by the teardown below)."""
+
+    def open_page(user, path: str, **context_args):
+        return open_signed_in(browser, server_url, user, path, **context_args)[1]
+
+    return open_page
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -176,59 +177,31 @@ def no_horizontal_overflow(page) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _quiet_pages_before_flush(transactional_db, browser):
-    """Close every page before the test database is flushed.
+def _quiet_server_before_flush(transactional_db, browser):
+    """Close every page, then wait until the servers have finished the work the
+    closing caused, before the test database is flushed.
 
-    Set up after `transactional_db`, so torn down before its flush: open pages
-    keep polling the server, and on PostgreSQL a request holding a table lock
-    while TRUNCATE waits for another one deadlocks the flush.
+    Set up after `transactional_db`, so torn down before its flush. A room's
+    socket writes its leave after the page has gone; on PostgreSQL that write
+    racing the flush's TRUNCATE deadlocks. The servers count their open requests
+    and sockets (tests/support/asgi.py): zero means nothing can still write.
     """
     before = set(browser.contexts)  # module-scoped shared contexts stay open
     yield
-    in_a_room = False
     for context in list(browser.contexts):
-        if context not in before:
-            in_a_room = in_a_room or any("/live/" in page.url for page in context.pages)
+        if context in before:
+            for page in list(context.pages):
+                page.close()
+        else:
             context.close()
-    if in_a_room:  # leaving a room writes presence; other pages write nothing on close
-        _wait_for_server_writes()
+    for server in list(RUNNING):
+        if server.proc.poll() is not None:  # replaced by a restart inside the test
+            RUNNING.remove(server)
+            continue
+        wait_until(lambda s=server: _idle(s), timeout=15, what=f"{server.url} idle")
 
 
-def _wait_for_server_writes(timeout: float = 5.0) -> None:
-    """On PostgreSQL, wait until the server's work caused by closed pages (a
-    room's leave, a socket's last poll) has finished before TRUNCATE runs."""
-    if connection.vendor != "postgresql":
-        return
-    quiet_since = None
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND state <> 'idle'"
-            )
-            if cursor.fetchone()[0]:
-                quiet_since = None
-            elif quiet_since is None:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= 0.15:
-                return
-            time.sleep(0.05)
-
-
-_fixture_teardown = TransactionTestCase._fixture_teardown
-
-
-def _fixture_teardown_retrying_deadlocks(self):
-    """The flush after a browser test may still meet a late server write; on
-    PostgreSQL the deadlock detector then aborts one side, so try again."""
-    for attempt in range(5):
-        try:
-            return _fixture_teardown(self)
-        except CommandError as exc:
-            if attempt == 4 or "deadlock" not in str(exc.__cause__ or exc).lower():
-                raise
-            time.sleep(0.2 * (attempt + 1))
-
-
-TransactionTestCase._fixture_teardown = _fixture_teardown_retrying_deadlocks
+def _idle(server: ServerProcess) -> bool:
+    with urllib.request.urlopen(server.url + BUSY_PATH, timeout=2, context=_NO_VERIFY) as answer:
+        busy = json.load(answer)
+    return not any(busy.values())

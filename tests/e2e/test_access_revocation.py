@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions_app.models import Booking
-from tests.e2e.conftest import sign_in
-from tests.e2e.test_live import open_page, status, wait_connected
-from tests.live.conftest import book, make_session
+from tests.e2e.conftest import open_signed_in, sign_in
+from tests.e2e.test_live import status, wait_connected
+from tests.live.builders import book, make_session
 
 
 @pytest.fixture
@@ -27,9 +27,9 @@ def test_an_operator_cancelling_the_booking_removes_the_learner_from_the_call(
     live_session,  # noqa: F811
 ):
     room = f"/live/{live_session.pk}/"
-    m_ctx, mpage = open_page(browser, server_url, mentor, room)
+    m_ctx, mpage = open_signed_in(browser, server_url, mentor, room)
     mpage.get_by_role("button", name="Join", exact=True).click()
-    l_ctx, lpage = open_page(browser, server_url, learner, room)
+    l_ctx, lpage = open_signed_in(browser, server_url, learner, room)
     lpage.get_by_role("button", name="Join", exact=True).click()
     wait_connected(lpage)
     wait_connected(mpage)

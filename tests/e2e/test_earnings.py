@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from earnings.models import Payout
 from tests.e2e.conftest import no_horizontal_overflow, screenshot, sign_in
-from tests.earnings.conftest import completed_session, entry
+from tests.earnings.builders import completed_session, entry
 
 URL = "/mentor/dashboard/earnings/"
 

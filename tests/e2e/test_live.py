@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions_app.models import Booking, Session
-from tests.e2e.conftest import no_horizontal_overflow, screenshot, sign_in
-from tests.live.conftest import book, make_session
+from tests.e2e.conftest import no_horizontal_overflow, open_signed_in, screenshot, sign_in
+from tests.live.builders import book, make_session
 
 CONNECTED = "() => Object.values(window.__live.pcs).some(pc => pc.connectionState === 'connected')"
 REMOTE_FRAMES = """() => Array.from(document.querySelectorAll('#tiles [data-tile]:not([data-mine]) video'))
@@ -15,16 +15,6 @@ SENT_VIDEO = """() => {
   const sender = pc.getSenders().find(s => s.track && s.track.kind === 'video');
   return sender ? sender.track.id : null;
 }"""
-
-
-def open_page(browser, server_url, user, path):
-    context = browser.new_context()
-    sign_in(context, server_url, user)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
-    page.goto(f"{server_url}{path}")
-    return context, page
 
 
 def status(page):
@@ -55,13 +45,15 @@ def test_mentor_starts_learner_joins_and_they_hold_a_call(
     browser, server_url, mentor, learner, scheduled
 ):
     room = f"/live/{scheduled.pk}/"
-    l_ctx, lpage = open_page(browser, server_url, learner, room)
+    l_ctx, lpage = open_signed_in(browser, server_url, learner, room)
     expect(status(lpage)).to_have_text("Waiting for the mentor…")
     expect(lpage.get_by_role("button", name="Join")).to_be_disabled()
     screenshot(lpage, "live-waiting")
 
     # The mentor starts from the dashboard's Scheduled row and lands in the call.
-    m_ctx, mpage = open_page(browser, server_url, mentor, "/mentor/dashboard/sessions/scheduled/")
+    m_ctx, mpage = open_signed_in(
+        browser, server_url, mentor, "/mentor/dashboard/sessions/scheduled/"
+    )
     mpage.get_by_role("button", name="Start Session").click()
     expect(mpage).to_have_url(f"{server_url}{room}")
     expect(mpage.locator("#call")).to_be_visible()
@@ -107,9 +99,9 @@ def test_a_reloaded_page_reconnects_the_call_by_itself(
     browser, server_url, mentor, learner, live_session
 ):
     room = f"/live/{live_session.pk}/"
-    m_ctx, mpage = open_page(browser, server_url, mentor, room)
+    m_ctx, mpage = open_signed_in(browser, server_url, mentor, room)
     mpage.get_by_role("button", name="Join", exact=True).click()
-    l_ctx, lpage = open_page(browser, server_url, learner, room)
+    l_ctx, lpage = open_signed_in(browser, server_url, learner, room)
     lpage.get_by_role("button", name="Join", exact=True).click()
     wait_connected(lpage)
     wait_connected(mpage)
@@ -129,9 +121,9 @@ def test_a_dropped_signaling_socket_rejoins_and_keeps_the_media(
     browser, server_url, mentor, learner, live_session
 ):
     room = f"/live/{live_session.pk}/"
-    m_ctx, mpage = open_page(browser, server_url, mentor, room)
+    m_ctx, mpage = open_signed_in(browser, server_url, mentor, room)
     mpage.get_by_role("button", name="Join", exact=True).click()
-    l_ctx, lpage = open_page(browser, server_url, learner, room)
+    l_ctx, lpage = open_signed_in(browser, server_url, learner, room)
     lpage.get_by_role("button", name="Join", exact=True).click()
     wait_connected(mpage)
     wait_connected(lpage)
@@ -158,9 +150,9 @@ def test_screen_sharing_replaces_the_video_track_and_stopping_restores_the_camer
     browser, server_url, mentor, learner, live_session
 ):
     room = f"/live/{live_session.pk}/"
-    m_ctx, mpage = open_page(browser, server_url, mentor, room)
+    m_ctx, mpage = open_signed_in(browser, server_url, mentor, room)
     mpage.get_by_role("button", name="Join", exact=True).click()
-    l_ctx, lpage = open_page(browser, server_url, learner, room)
+    l_ctx, lpage = open_signed_in(browser, server_url, learner, room)
     lpage.get_by_role("button", name="Join", exact=True).click()
     wait_connected(mpage)
     wait_connected(lpage)
@@ -190,9 +182,9 @@ def test_the_mentor_ends_the_session_for_everyone(
     browser, server_url, mentor, learner, live_session
 ):
     room = f"/live/{live_session.pk}/"
-    m_ctx, mpage = open_page(browser, server_url, mentor, room)
+    m_ctx, mpage = open_signed_in(browser, server_url, mentor, room)
     mpage.get_by_role("button", name="Join", exact=True).click()
-    l_ctx, lpage = open_page(browser, server_url, learner, room)
+    l_ctx, lpage = open_signed_in(browser, server_url, learner, room)
     lpage.get_by_role("button", name="Join", exact=True).click()
     wait_connected(mpage)
 
@@ -217,7 +209,7 @@ def test_the_mentor_ends_the_session_for_everyone(
 
 
 def test_strangers_cannot_enter(browser, server_url, other_learner, live_session):
-    ctx, page = open_page(browser, server_url, other_learner, f"/live/{live_session.pk}/")
+    ctx, page = open_signed_in(browser, server_url, other_learner, f"/live/{live_session.pk}/")
     expect(page.get_by_role("heading", name="You can't open this page")).to_be_visible()
     assert page.evaluate("typeof window.__live") == "undefined"
     ctx.close()
@@ -227,7 +219,7 @@ def test_blocked_camera_is_explained_and_audio_only_join_works(
     browser, server_url, mentor, learner, live_session
 ):
     room = f"/live/{live_session.pk}/"
-    m_ctx, mpage = open_page(browser, server_url, mentor, room)
+    m_ctx, mpage = open_signed_in(browser, server_url, mentor, room)
     mpage.get_by_role("button", name="Join", exact=True).click()
     context = browser.new_context()
     sign_in(context, server_url, learner)

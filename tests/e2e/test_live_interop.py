@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
@@ -19,9 +18,11 @@ from playwright.sync_api import expect
 from websockets.asyncio.client import connect
 
 from accounts.tokens import issue_tokens
-from tests.e2e.conftest import start_server, stop_server
-from tests.e2e.test_live import CONNECTED, REMOTE_FRAMES, open_page, status
-from tests.live.conftest import book, make_session
+from tests.e2e.conftest import open_signed_in, start_server, stop_server
+from tests.e2e.test_live import CONNECTED, REMOTE_FRAMES, status
+from tests.live.builders import book, make_session
+from tests.support.server import free_port, port_open
+from tests.support.wait import wait_until
 
 
 def _lan_address() -> str:
@@ -154,7 +155,7 @@ def test_an_aiortc_peer_joins_through_the_same_signaling_and_connects_to_a_brows
         pytest.skip("aioice needs a non-loopback interface and this machine has none")
     session = make_session(mentor)
     book(session, learner)
-    m_ctx, mpage = open_page(browser, server_url, mentor, f"/live/{session.pk}/")
+    m_ctx, mpage = open_signed_in(browser, server_url, mentor, f"/live/{session.pk}/")
     mpage.get_by_role("button", name="Join", exact=True).click()
     expect(status(mpage)).to_have_text("Waiting for learners to join…")
 
@@ -186,19 +187,13 @@ def test_an_aiortc_peer_joins_through_the_same_signaling_and_connects_to_a_brows
 # --- Relay only (TURN) -------------------------------------------------------------------------
 
 
-def _free_port(kind=socket.SOCK_DGRAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def coturn(tmp_path):
     binary = shutil.which("turnserver")
     if binary is None:
         pytest.skip("coturn is not installed (apt-get install -y coturn): relay-only test skipped")
     secret = secrets.token_hex(16)
-    port = _free_port()
+    port = free_port(socket.SOCK_DGRAM)
     relay_low = 40000 + (port % 2000) * 10
     proc = subprocess.Popen(
         [
@@ -223,15 +218,13 @@ def coturn(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.time() + 10
-    while time.time() < deadline:  # TCP listener up means UDP is up too
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("turnserver exited at start")
-            time.sleep(0.1)
+
+    def listening() -> bool:  # TCP listener up means UDP is up too
+        if proc.poll() is not None:
+            pytest.fail("turnserver exited at start")
+        return port_open(port)
+
+    wait_until(listening, 10, interval=0.1, what="turnserver")
     yield {"url": f"turn:127.0.0.1:{port}?transport=udp", "secret": secret}
     proc.terminate()
     try:
@@ -263,12 +256,12 @@ def test_two_browsers_connect_through_turn_only(browser, mentor, learner, coturn
         base = server.url
         session = make_session(mentor)
         book(session, learner)
-        m_ctx, mpage = open_page(browser, base, mentor, f"/live/{session.pk}/")
+        m_ctx, mpage = open_signed_in(browser, base, mentor, f"/live/{session.pk}/")
         rtc = mpage.evaluate("window.__live.state.rtc")
         assert rtc["iceTransportPolicy"] == "relay"
         assert rtc["iceServers"][0]["username"].endswith(f":{mentor.pk}")
         mpage.get_by_role("button", name="Join", exact=True).click()
-        l_ctx, lpage = open_page(browser, base, learner, f"/live/{session.pk}/")
+        l_ctx, lpage = open_signed_in(browser, base, learner, f"/live/{session.pk}/")
         lpage.get_by_role("button", name="Join", exact=True).click()
         for page in (mpage, lpage):
             page.wait_for_function(CONNECTED, timeout=30000)

@@ -10,19 +10,15 @@ from rest_framework_simplejwt.tokens import AccessToken
 from accounts.models import User
 from notifications.models import Notification
 from tests.conftest import make_user
-from tests.e2e.conftest import screenshot, sign_in, start_server, stop_server
-from tests.notifications.conftest import make_notification
+from tests.e2e.conftest import open_signed_in, screenshot, sign_in, start_server, stop_server
+from tests.notifications.builders import make_notification
 
 DASHBOARD = "/mentor/dashboard/sessions/scheduled/"
 
 
 def open_dashboard(browser, server_url, user, path=DASHBOARD, **context_args):
-    context = browser.new_context(
-        **{"bypass_csp": True, "viewport": {"width": 1280, "height": 800}, **context_args}
-    )
-    sign_in(context, server_url, user)
-    page = context.new_page()
-    page.goto(server_url + path)
+    """A signed-in page whose notification socket is open."""
+    context, page = open_signed_in(browser, server_url, user, path, **context_args)
     expect(page.locator("#shell")).to_have_attribute("data-realtime-state", "open")
     return context, page
 

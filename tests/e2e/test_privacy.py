@@ -5,12 +5,11 @@ from playwright.sync_api import expect
 from accounts.models import User
 from requests_app.services import accept_request
 from tests.conftest import make_user
-from tests.e2e.test_sessions import open_page
-from tests.requests_app.conftest import future, make_request
-from tests.sessions_app.conftest import make_session
+from tests.requests_app.builders import future, make_request
+from tests.sessions_app.builders import make_session
 
 
-def test_a_second_learner_never_sees_anothers_one_to_one(server_url, browser):
+def test_a_second_learner_never_sees_anothers_one_to_one(server_url, signed_in_page):
     mentor = make_user("mira", User.Role.MENTOR)
     ana = make_user("ana", User.Role.LEARNER, first_name="Ana")
     ben = make_user("ben", User.Role.LEARNER, first_name="Ben")
@@ -18,7 +17,7 @@ def test_a_second_learner_never_sees_anothers_one_to_one(server_url, browser):
     request_obj = make_request(ana, mentor, topic="Leaving my job: what to say")
     session = accept_request(mentor, request_obj, future(30)).session
 
-    ben_ctx, page = open_page(browser, server_url, ben, "/sessions/")
+    page = signed_in_page(ben, "/sessions/")
     expect(page.get_by_role("link", name="Open clinic: pytest", exact=True)).to_be_visible()
     expect(page.get_by_text("Leaving my job")).to_have_count(0)
     page.goto(f"{server_url}/mentors/{mentor.pk}/")
@@ -26,16 +25,11 @@ def test_a_second_learner_never_sees_anothers_one_to_one(server_url, browser):
     expect(page.get_by_text("Leaving my job")).to_have_count(0)
     response = page.goto(f"{server_url}/sessions/{session.pk}/")
     assert response.status == 404
-    ben_ctx.close()
 
-    ana_ctx, page = open_page(browser, server_url, ana, f"/sessions/{session.pk}/")
+    page = signed_in_page(ana, f"/sessions/{session.pk}/")
     expect(page.get_by_role("heading", name="Leaving my job: what to say")).to_be_visible()
     expect(page.get_by_text("Private", exact=True)).to_be_visible()
-    ana_ctx.close()
 
-    mentor_ctx, page = open_page(
-        browser, server_url, mentor, "/mentor/dashboard/sessions/scheduled/"
-    )
+    page = signed_in_page(mentor, "/mentor/dashboard/sessions/scheduled/")
     row = page.locator("li", has_text="Leaving my job: what to say")
     expect(row.get_by_text("Private · 1:1 with Ana")).to_be_visible()
-    mentor_ctx.close()

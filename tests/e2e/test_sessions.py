@@ -10,24 +10,16 @@ from accounts.models import User
 from sessions_app import services
 from sessions_app.models import Session
 from tests.conftest import make_user
-from tests.e2e.conftest import no_horizontal_overflow, screenshot, sign_in
-from tests.sessions_app.conftest import make_session
-
-
-def open_page(browser, server_url, user, path, **context_args):
-    context = browser.new_context(
-        **{"bypass_csp": True, "viewport": {"width": 1280, "height": 800}, **context_args}
-    )
-    sign_in(context, server_url, user)
-    page = context.new_page()
-    page.goto(server_url + path)
-    return context, page
+from tests.e2e.conftest import no_horizontal_overflow, open_signed_in, screenshot
+from tests.sessions_app.builders import make_session
 
 
 def test_mentor_creates_edits_publishes_and_sees_a_booking_live(server_url, browser):
     mentor = make_user("maya", User.Role.MENTOR, timezone="Europe/Berlin")
     learner = make_user("liam", User.Role.LEARNER, first_name="Liam")
-    mentor_ctx, page = open_page(browser, server_url, mentor, "/mentor/dashboard/sessions/draft/")
+    mentor_ctx, page = open_signed_in(
+        browser, server_url, mentor, "/mentor/dashboard/sessions/draft/"
+    )
     expect(page.get_by_text("No drafts")).to_be_visible()
     page.evaluate("window.__marker = 'no-reload'")
 
@@ -75,7 +67,7 @@ def test_mentor_creates_edits_publishes_and_sees_a_booking_live(server_url, brow
     expect(page.locator("#shell")).to_have_attribute("data-realtime-state", "open")
 
     # A learner, in another browser context, books through the catalogue.
-    learner_ctx, learner_page = open_page(browser, server_url, learner, "/sessions/")
+    learner_ctx, learner_page = open_signed_in(browser, server_url, learner, "/sessions/")
     learner_page.get_by_role("link", name="Django testing clinic, part 1", exact=True).click()
     expect(learner_page.get_by_role("link", name="Maya")).to_have_attribute(
         "href", f"/mentors/{mentor.pk}/"
@@ -111,10 +103,10 @@ def test_start_session_button_and_learner_join_link(server_url, browser):
         mentor, title="Starting soon", starts_at=timezone.now() + timedelta(minutes=5)
     )
     services.book_session(learner, soon)
-    ctx, page = open_page(browser, server_url, mentor, "/mentor/dashboard/sessions/scheduled/")
+    ctx, page = open_signed_in(browser, server_url, mentor, "/mentor/dashboard/sessions/scheduled/")
     expect(page.get_by_role("button", name="Start Session")).to_be_visible()
     services.start_session(mentor, soon)
-    learner_ctx, learner_page = open_page(browser, server_url, learner, "/")
+    learner_ctx, learner_page = open_signed_in(browser, server_url, learner, "/")
     join = learner_page.locator("li", has_text="Starting soon").get_by_role("link", name="Join")
     expect(join).to_have_attribute("href", f"/live/{soon.pk}/")
     ctx.close()
@@ -129,7 +121,7 @@ def test_cancel_asks_for_confirmation_and_learner_cancels_booking(server_url, br
     services.book_session(learner, first)
     services.book_session(learner, second)
 
-    learner_ctx, lpage = open_page(browser, server_url, learner, f"/sessions/{first.pk}/")
+    learner_ctx, lpage = open_signed_in(browser, server_url, learner, f"/sessions/{first.pk}/")
     lpage.get_by_role("button", name="Cancel booking").click()
     confirm = lpage.get_by_role("dialog", name="Cancel your booking?")
     confirm.get_by_role("button", name="Keep my seat").click()
@@ -139,7 +131,7 @@ def test_cancel_asks_for_confirmation_and_learner_cancels_booking(server_url, br
     expect(lpage.get_by_text("Your booking was cancelled.")).to_be_visible()
     expect(lpage.get_by_role("button", name=re.compile("^Book"))).to_be_visible()
 
-    ctx, page = open_page(browser, server_url, mentor, "/mentor/dashboard/sessions/scheduled/")
+    ctx, page = open_signed_in(browser, server_url, mentor, "/mentor/dashboard/sessions/scheduled/")
     row = page.locator("li", has_text="Second one")
     row.get_by_role("button", name="Cancel", exact=True).click()
     dialog = page.get_by_role("dialog", name="Cancel ‘Second one’?")
@@ -162,7 +154,7 @@ def test_sessions_tab_and_dialog_fit_a_small_phone(server_url, browser):
             title=f"A rather long session title number {i} about testing",
             starts_at=timezone.now() + timedelta(days=i + 1),
         )
-    ctx, page = open_page(
+    ctx, page = open_signed_in(
         browser,
         server_url,
         mentor,
@@ -189,7 +181,7 @@ def test_learner_searches_the_catalogue_on_a_phone(server_url, browser):
         mentor, title="CSS grid layouts", topic="CSS", starts_at=timezone.now() + timedelta(days=3)
     )
     make_session(mentor, title="Hidden draft", status=Session.Status.DRAFT)
-    ctx, page = open_page(
+    ctx, page = open_signed_in(
         browser, server_url, learner, "/sessions/", viewport={"width": 360, "height": 740}
     )
     expect(page.get_by_role("heading", name="CSS grid layouts")).to_be_visible()
@@ -208,7 +200,7 @@ def test_learner_searches_the_catalogue_on_a_phone(server_url, browser):
 def test_calendar_feed_card_on_the_profile_tab(server_url, browser):
     mentor = make_user("maya", User.Role.MENTOR)
     make_session(mentor, title="In my calendar")
-    ctx, page = open_page(browser, server_url, mentor, "/mentor/dashboard/profile/")
+    ctx, page = open_signed_in(browser, server_url, mentor, "/mentor/dashboard/profile/")
     card = page.locator("#calendar-feed-card")
     card.get_by_role("button", name="Create feed address").click()
     address = card.get_by_label("Calendar feed address")

@@ -13,10 +13,10 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
 from tests.conftest import make_user
-from tests.e2e.conftest import sign_in, start_server, stop_server
-from tests.e2e.test_live import open_page, status, wait_connected
+from tests.e2e.conftest import open_signed_in, sign_in, start_server, stop_server
+from tests.e2e.test_live import status, wait_connected
 from tests.e2e.test_notifications import DASHBOARD, open_dashboard
-from tests.live.conftest import book, make_session
+from tests.live.builders import book, make_session
 
 BACKOFF = """async () => {
   const { backoffDelay } = await import('/static/js/socket.js');
@@ -94,9 +94,9 @@ def test_after_a_server_restart_both_sockets_come_back_and_the_call_renegotiates
     book(session, learner)
     base, room = own_server.url, f"/live/{session.pk}/"
     d_ctx, dashboard = open_dashboard(browser, base, mentor)
-    m_ctx, mpage = open_page(browser, base, mentor, room)
+    m_ctx, mpage = open_signed_in(browser, base, mentor, room)
     mpage.get_by_role("button", name="Join", exact=True).click()
-    l_ctx, lpage = open_page(browser, base, learner, room)
+    l_ctx, lpage = open_signed_in(browser, base, learner, room)
     lpage.get_by_role("button", name="Join", exact=True).click()
     wait_connected(mpage)
     wait_connected(lpage)

@@ -6,7 +6,7 @@ from django.test import Client
 from earnings.models import LedgerEntry, Payout
 from notifications.models import Notification
 
-from .conftest import completed_session
+from .builders import completed_session
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/earnings/payout/"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from earnings.models import LedgerEntry, Payout
 
-from .conftest import completed_session, entry, many_learners
+from .builders import completed_session, entry, many_learners
 
 pytestmark = pytest.mark.django_db
 

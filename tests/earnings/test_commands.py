@@ -13,7 +13,7 @@ from django.utils import timezone
 from earnings.models import Payout
 from notifications.models import Notification
 
-from .conftest import completed_session
+from .builders import completed_session
 
 pytestmark = pytest.mark.django_db
 

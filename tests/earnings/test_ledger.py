@@ -12,7 +12,7 @@ from earnings.models import LedgerEntry
 from sessions_app.models import Booking, Session
 from sessions_app.signals import session_completed
 
-from .conftest import completed_session
+from .builders import completed_session
 
 pytestmark = pytest.mark.django_db
 

@@ -1,17 +1,17 @@
 """Payout requests: validation, idempotency, no double spend; operators' transitions."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 
+from core.errors import ConflictError, DomainError
 from earnings import queries, services
 from earnings.models import Payout
-from mentorhub.errors import ConflictError, DomainError
 from notifications.models import Notification
+from tests.support.race import failures, race, successes
 
-from .conftest import entry
+from .builders import entry
 
 pytestmark = pytest.mark.django_db
 
@@ -115,25 +115,14 @@ def test_processing_then_paid(funded_mentor):
 
 
 def _race(n, target):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except DomainError as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    """Results and DomainErrors of n simultaneous calls; anything else fails the test."""
+    outcomes = race(n, target)
+    errors = failures(outcomes)
+    unexpected = [e for e in errors if not isinstance(e, DomainError)]
+    if unexpected:
+        raise unexpected[0]
     close_old_connections()
-    return results, errors
+    return successes(outcomes), errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,7 +21,7 @@ from mentorhub.asgi import application
 from sessions_app import services as session_services
 from sessions_app.models import Booking, Session
 from tests.conftest import jwt_client
-from tests.live.conftest import book, make_session
+from tests.live.builders import book, make_session
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -9,34 +9,23 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.tokens import issue_tokens
 from live import services
 from live.models import Presence
-from mentorhub.asgi import application
 from sessions_app.models import Booking, Session
 from tests.conftest import make_user
-from tests.live.conftest import book, make_session
+from tests.live.builders import book, make_session
+from tests.support import sockets
+from tests.support.sockets import ws
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-@sync_to_async
-def _cookie(user) -> str:
-    _refresh, access = issue_tokens(user)
-    return f"{settings.JWT_ACCESS_COOKIE}={access}"
-
-
 async def communicator(user, session_id, *, origin="http://localhost"):
-    headers = [(b"origin", origin.encode()), (b"host", b"localhost")]
-    if user is not None:
-        headers.append((b"cookie", (await _cookie(user)).encode()))
-    return WebsocketCommunicator(application, f"/ws/live/{session_id}/", headers=headers)
+    return await sockets.communicator(user, f"/ws/live/{session_id}/", origin=origin)
 
 
 async def connect(user, session_id) -> WebsocketCommunicator:
-    comm = await communicator(user, session_id)
-    connected, _ = await comm.connect()
-    assert connected
+    comm = await ws(user, f"/ws/live/{session_id}/")
     hello = await comm.receive_json_from(timeout=2)
     assert hello["type"] == "hello"
     return comm
@@ -325,14 +314,8 @@ async def test_stale_presence_is_closed_and_announced(mentor, learner, live_sess
 
 
 async def test_expired_token_closes_with_4001_so_the_page_can_refresh(mentor, live_session):
-    headers = [
-        (b"origin", b"http://localhost"),
-        (b"host", b"localhost"),
-        (b"cookie", f"{settings.JWT_REFRESH_COOKIE}=whatever".encode()),
-    ]
-    comm = WebsocketCommunicator(application, f"/ws/live/{live_session.pk}/", headers=headers)
-    connected, _ = await comm.connect()
-    assert connected
+    cookie = f"{settings.JWT_REFRESH_COOKIE}=whatever"
+    comm = await ws(None, f"/ws/live/{live_session.pk}/", cookie=cookie)
     assert (await comm.receive_output(timeout=2)) == {"type": "websocket.close", "code": 4001}
 
 

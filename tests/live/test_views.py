@@ -16,7 +16,7 @@ from live.models import Presence
 from notifications.models import Notification
 from sessions_app.models import Booking, Session
 from tests.conftest import jwt_client, make_user
-from tests.live.conftest import book, make_session
+from tests.live.builders import book, make_session
 
 TURN = {
     "WEBRTC_STUN_URLS": ["stun:stun.example.org:3478"],

@@ -1,7 +1,7 @@
 """/api/notifications/: own rows only, paginated, read / read-all."""
 
 from tests.conftest import jwt_client
-from tests.notifications.conftest import make_notification
+from tests.notifications.builders import make_notification
 
 FIELDS = {"id", "kind", "title", "body", "url", "level", "created_at", "read"}
 

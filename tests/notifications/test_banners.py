@@ -6,7 +6,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from tests.notifications.conftest import make_notification
+from tests.notifications.builders import make_notification
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import transaction
 
-from accounts.tokens import issue_tokens
-from mentorhub.asgi import application
 from notifications import consumers, services
-from tests.notifications.conftest import make_notification
+from tests.notifications.builders import make_notification
+from tests.support.sockets import access_cookie, ws, ws_headers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -20,25 +19,12 @@ def no_catch_up_throttle(monkeypatch):
     monkeypatch.setattr(consumers, "MIN_CATCH_UP_SECONDS", 0)
 
 
-def headers(cookie: str | None = None, origin: str = "http://localhost"):
-    result = [(b"origin", origin.encode()), (b"host", b"localhost")]
-    if cookie:
-        result.append((b"cookie", cookie.encode()))
-    return result
-
-
-@sync_to_async
-def _cookie(user) -> str:
-    _refresh, access = issue_tokens(user)
-    return f"{settings.JWT_ACCESS_COOKIE}={access}"
+headers = ws_headers
+_cookie = sync_to_async(access_cookie)
 
 
 async def connect(user, last_id: int = 0) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(
-        application, "/ws/notifications/", headers=headers(await _cookie(user))
-    )
-    connected, _ = await comm.connect()
-    assert connected
+    comm = await ws(user, "/ws/notifications/")
     await comm.send_json_to({"type": "hello", "last_id": last_id})
     return comm
 
@@ -127,10 +113,7 @@ async def test_hello_replays_exactly_the_missed_rows_in_order(mentor, other_ment
 
 
 async def test_a_push_for_a_row_already_replayed_is_not_sent_twice(mentor):
-    comm = WebsocketCommunicator(
-        application, "/ws/notifications/", headers=headers(await _cookie(mentor))
-    )
-    await comm.connect()
+    comm = await ws(mentor, "/ws/notifications/")
     # Stored and pushed before the client said hello: the push is dropped and
     # the hello catch-up delivers the row, once.
     created = await notify(mentor, "system", "early")

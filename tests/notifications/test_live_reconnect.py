@@ -11,34 +11,21 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
-from accounts.tokens import issue_tokens
-from mentorhub.asgi import application
 from notifications import consumers, services
 from notifications.models import Notification
 from requests_app import services as request_services
 from sessions_app import services as session_services
-from tests.earnings.conftest import completed_session
-from tests.requests_app.conftest import future
-from tests.sessions_app.conftest import make_session
+from tests.earnings.builders import completed_session
+from tests.requests_app.builders import future
+from tests.sessions_app.builders import make_session
+from tests.support.sockets import ws
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-@sync_to_async
-def _cookie(user) -> str:
-    _refresh, access = issue_tokens(user)
-    return f"{settings.JWT_ACCESS_COOKIE}={access}"
-
-
 async def _open(user) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
-    headers.append((b"cookie", (await _cookie(user)).encode()))
-    comm = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
-    connected, _ = await comm.connect()
-    assert connected
-    return comm
+    return await ws(user, "/ws/notifications/")
 
 
 async def _hello(comm, last_id: int, fragments) -> dict[str, str]:

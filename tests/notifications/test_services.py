@@ -1,19 +1,18 @@
 """notify(), push_update() and the read-state services: store first, push after commit."""
 
 import asyncio
-import threading
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from notifications import services
 from notifications.models import Notification
 from sessions_app.models import Session
-from tests.notifications.conftest import make_notification
+from tests.notifications.builders import make_notification
 
 
 class Inbox:
@@ -240,24 +239,10 @@ def test_a_failing_send_releases_the_claim_for_the_next_pass(mentor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reminder_passes_racing_in_two_threads_send_one_reminder_per_row(mentor):
+def test_reminder_passes_racing_in_two_threads_send_one_reminder_per_row(mentor, race):
     for minutes in (1, 2, 3):
         _session(mentor, minutes)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(_reminder_pass())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(2, lambda i: _reminder_pass())
     assert sum(results) == 3
     assert Notification.objects.filter(kind="session_reminder").count() == 3
     assert not Session.objects.filter(reminder_sent_at__isnull=True).exists()

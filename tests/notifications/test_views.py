@@ -3,7 +3,7 @@
 import pytest
 
 from notifications.models import Notification
-from tests.notifications.conftest import make_notification
+from tests.notifications.builders import make_notification
 
 TAB = "/mentor/dashboard/notifications/"
 HTMX = {"HTTP_HX_REQUEST": "true"}

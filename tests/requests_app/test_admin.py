@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from .conftest import make_request
+from .builders import make_request
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/requests_app/sessionrequest/"

@@ -9,7 +9,7 @@ from requests_app.models import SessionRequest
 from sessions_app.models import Booking, Session
 from tests.conftest import bearer
 
-from .conftest import future, make_request
+from .builders import future, make_request
 
 pytestmark = pytest.mark.django_db
 FIELDS = {

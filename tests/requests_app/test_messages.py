@@ -9,7 +9,7 @@ from django.utils.html import escape
 from requests_app import messages as msg
 from requests_app.models import SessionRequest
 
-from .conftest import future, make_request
+from .builders import future, make_request
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

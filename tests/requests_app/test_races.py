@@ -1,39 +1,16 @@
 """Two tabs press Accept at the same moment: exactly one session, one booking."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from mentorhub.errors import ConflictError
+from core.errors import ConflictError
 from requests_app import services
 from requests_app.models import SessionRequest
 from sessions_app.models import Booking, Session
+from tests.support.race import race
 
-from .conftest import make_request
+from .builders import make_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_at_once(n: int, func) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = func(i)
-        except Exception as exc:  # collected and asserted below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_accepting_the_same_request_twice_at_once_creates_exactly_one_session(learner, mentor):
@@ -44,7 +21,7 @@ def test_accepting_the_same_request_twice_at_once_creates_exactly_one_session(le
         fresh = SessionRequest.objects.select_related("learner").get(pk=r.pk)
         return services.accept_request(mentor, fresh, times[i % len(times)])
 
-    results = run_at_once(4, accept)
+    results = race(4, accept)
 
     winners = [x for x in results if isinstance(x, SessionRequest)]
     losers = [x for x in results if isinstance(x, ConflictError)]
@@ -68,7 +45,7 @@ def test_accept_and_withdraw_at_once_leave_one_consistent_outcome(learner, mento
             return services.accept_request(mentor, fresh, r.preferred_datetimes[0])
         return services.withdraw_request(learner, fresh)
 
-    results = run_at_once(2, act)
+    results = race(2, act)
     assert sum(isinstance(x, SessionRequest) for x in results) == 1, results
     r.refresh_from_db()
     if r.status == "accepted":
@@ -80,14 +57,14 @@ def test_accept_and_withdraw_at_once_leave_one_consistent_outcome(learner, mento
 
 
 def test_the_pending_limit_holds_when_requests_are_sent_at_once(learner, mentor):
-    from .conftest import future
+    from .builders import future
 
     def send(i):
         return services.create_request(
             learner, mentor, topic=f"Topic {i}", preferred_times=[future(24 + i)]
         )
 
-    run_at_once(5, send)
+    race(5, send)
     assert SessionRequest.objects.filter(learner=learner, status="pending").count() == 3
 
 
@@ -100,7 +77,7 @@ def test_the_expiry_job_running_twice_at_once_tells_the_learner_once(learner, me
 
     for _ in range(3):
         make_request(learner, mentor, times=[timezone.now() - timedelta(minutes=5)])
-    results = run_at_once(2, lambda i: services.expire_requests())
+    results = race(2, lambda i: services.expire_requests())
     assert sum(results) == 3, results
     assert Notification.objects.filter(user=learner).count() == 3
 
@@ -109,9 +86,9 @@ def test_accepting_two_requests_for_the_same_hour_at_once_schedules_only_one(
     learner, other_learner, mentor
 ):
     """schedule_private_session checks the overlap under the mentor's row lock."""
-    from mentorhub.errors import DomainError
+    from core.errors import DomainError
 
-    from .conftest import future
+    from .builders import future
 
     when = future(30)
     requests = [make_request(who, mentor, times=[when]) for who in (learner, other_learner)]
@@ -120,7 +97,7 @@ def test_accepting_two_requests_for_the_same_hour_at_once_schedules_only_one(
         fresh = SessionRequest.objects.select_related("learner").get(pk=requests[i].pk)
         return services.accept_request(mentor, fresh, when)
 
-    results = run_at_once(2, accept)
+    results = race(2, accept)
     refused = [x for x in results if isinstance(x, DomainError)]
     assert sum(isinstance(x, SessionRequest) for x in results) == 1, results
     assert len(refused) == 1 and "overlaps" in refused[0].message, results

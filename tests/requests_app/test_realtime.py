@@ -5,37 +5,19 @@ import re
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import transaction
 
-from accounts.tokens import issue_tokens
-from mentorhub.asgi import application
 from requests_app import services
 from requests_app.models import SessionRequest
+from tests.support.sockets import ws
 
-from .conftest import future
+from .builders import future
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-@sync_to_async
-def _cookie(user) -> str:
-    _refresh, access = issue_tokens(user)
-    return f"{settings.JWT_ACCESS_COOKIE}={access}"
-
-
 async def connect(user) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(
-        application,
-        "/ws/notifications/",
-        headers=[
-            (b"origin", b"http://localhost"),
-            (b"host", b"localhost"),
-            (b"cookie", (await _cookie(user)).encode()),
-        ],  # fmt: skip
-    )
-    connected, _ = await comm.connect()
-    assert connected
+    comm = await ws(user, "/ws/notifications/")
     await comm.send_json_to({"type": "hello", "last_id": 0})
     assert (await comm.receive_json_from(timeout=2))["type"] == "ready"
     return comm

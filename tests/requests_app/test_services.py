@@ -6,15 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.errors import ConflictError, DomainError
 from core.jobs import registered_jobs
-from mentorhub.errors import ConflictError, DomainError
 from notifications.models import Notification
 from requests_app import services
 from requests_app.models import SessionRequest
 from sessions_app.models import Booking, Session
 from tests.conftest import make_user
 
-from .conftest import future, make_request
+from .builders import future, make_request
 
 pytestmark = pytest.mark.django_db
 

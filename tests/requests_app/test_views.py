@@ -10,7 +10,7 @@ from requests_app.models import SessionRequest
 from sessions_app.models import Booking, Session
 from tests.conftest import jwt_client, make_user
 
-from .conftest import future, make_request
+from .builders import future, make_request
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

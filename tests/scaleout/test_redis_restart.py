@@ -5,29 +5,20 @@ alone), so it works in the SQLite pass too; skipped where redis-server is missin
 """
 
 import shutil
-import socket
 import subprocess
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
-from accounts.tokens import issue_tokens
-from mentorhub.asgi import application
 from notifications.services import notify
+from tests.support.server import free_port, port_open
+from tests.support.sockets import ws
+from tests.support.wait import WaitTimeout, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 REDIS = shutil.which("redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start_redis(port: int) -> subprocess.Popen:
@@ -36,22 +27,19 @@ def _start_redis(port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.2):
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("redis-server did not start")
+    try:
+        wait_until(lambda: port_open(port), 10, what="redis-server")
+    except WaitTimeout:
+        proc.kill()
+        raise
+    return proc
 
 
 @pytest.fixture
 def private_redis(settings):
     if REDIS is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
+    port = free_port()
     proc = _start_redis(port)
     settings.CHANNEL_LAYERS = {
         "default": {
@@ -68,19 +56,7 @@ def private_redis(settings):
 
 
 async def _connect(user):
-    _refresh, access = await sync_to_async(issue_tokens)(user)
-    comm = WebsocketCommunicator(
-        application,
-        "/ws/notifications/",
-        headers=[
-            (b"origin", b"http://localhost"),
-            (b"host", b"localhost"),
-            (b"cookie", f"{settings.JWT_ACCESS_COOKIE}={access}".encode()),
-        ],
-    )
-    connected, _ = await comm.connect()
-    assert connected
-    return comm
+    return await ws(user, "/ws/notifications/")
 
 
 async def _drain_until_ready(comm) -> list[int]:

@@ -224,7 +224,7 @@ NO_DATE = {
     "profile_preview", "profile_picture_remove", "mentor_list", "mentor_detail",
     "notifications_tab", "learner_notifications", "notifications_menu",
     "notifications_read_all", "notification_open", "notification_read", "notification_unread",
-    "notification_dismiss", "dashboard", "mentor/dashboard/", "sessions_tab", "session_view",
+    "notification_dismiss", "dashboard", "dashboard_slash", "sessions_tab", "session_view",
     "session_publish", "session_cancel", "session_delete", "sessions_subtab",
     "calendar_feed_rotate", "calendar_feed", "session_detail", "session_book",
     "session_cancel_booking", "session_ics", "requests_tab", "request_decline",

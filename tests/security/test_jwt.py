@@ -2,7 +2,6 @@
 
 import base64
 import json
-import threading
 from datetime import timedelta
 
 import jwt as pyjwt
@@ -114,35 +113,23 @@ def test_silent_refresh_sets_hardened_cookies(mentor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_cookie_refreshes_with_one_token_all_stay_signed_in():
+def test_parallel_cookie_refreshes_with_one_token_all_stay_signed_in(race):
     if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
         pytest.skip("needs an on-disk database")
     user = make_user("cookie_racer", "mentor")
     refresh = str(RefreshToken.for_user(user))
-    results = []
-    barrier = threading.Barrier(20)
 
-    def attempt():
+    def attempt(_i):
         client = Client()
         client.cookies[settings.JWT_REFRESH_COOKIE] = refresh
-        barrier.wait()
-        try:
-            response = client.get("/mentor/dashboard")
-            results.append(
-                (
-                    response.status_code,
-                    response.cookies[settings.JWT_REFRESH_COOKIE].value,
-                    response.cookies[settings.JWT_ACCESS_COOKIE].value,
-                )
-            )
-        finally:
-            connection.close()
+        response = client.get("/mentor/dashboard")
+        return (
+            response.status_code,
+            response.cookies[settings.JWT_REFRESH_COOKIE].value,
+            response.cookies[settings.JWT_ACCESS_COOKIE].value,
+        )
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(20, attempt)
     # Several tabs refreshing at once: one rotation, every tab gets its pair.
     assert [status for status, *_ in results] == [200] * 20, results
     pairs = {tuple(pair) for _, *pair in results}

@@ -4,9 +4,7 @@ one the client wrote into X-Forwarded-For (TRUSTED_PROXIES)."""
 import ipaddress
 import os
 import shlex
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,8 @@ from django.test import Client, RequestFactory, override_settings
 
 from accounts.client_ip import AnonRateThrottle, client_ip
 from tests.conftest import make_user
-from tests.e2e.conftest import _database_url, _free_port
+from tests.e2e.conftest import database_url
+from tests.support.server import answers, free_port, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = ipaddress.ip_network("127.0.0.1/32")
@@ -128,36 +127,24 @@ def _deployed_env() -> dict[str, str]:
 
 @pytest.fixture
 def deployed_server(transactional_db):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         **_deployed_env(),
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "E2E_SERVER": "1",
         "SCHEDULER_IN_PROCESS": "0",
     }
-    log = open(ROOT / f".e2e-server-{port}.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
+    server = launch(
         [sys.executable, "-m", "daphne", *_deployed_daphne_args(port)],
-        cwd=ROOT,
+        port=port,
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=ROOT / f".e2e-server-{port}.log",
+        ready=lambda s: answers(f"{s.url}/login/"),
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{url}/login/", timeout=1)
-            break
-        except requests.ConnectionError:
-            assert proc.poll() is None and time.monotonic() < deadline, "Daphne did not start"
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    yield server.url
+    server.stop()
 
 
 def test_the_documented_deployment_locks_out_by_the_address_nginx_saw(deployed_server):

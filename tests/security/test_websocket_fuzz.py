@@ -12,13 +12,11 @@ import logging
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
-from accounts.tokens import issue_tokens
 from live import services as live_services
 from live.models import Presence
-from mentorhub.asgi import application
-from tests.live.conftest import book, make_session
+from tests.live.builders import book, make_session
+from tests.support.sockets import communicator, ws
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -95,18 +93,8 @@ def server_errors():
     logging.getLogger().removeHandler(handler)
 
 
-@sync_to_async
-def _headers(user) -> list[tuple[bytes, bytes]]:
-    _refresh, access = issue_tokens(user)
-    cookie = f"{settings.JWT_ACCESS_COOKIE}={access}".encode()
-    return [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
-
-
 async def _socket(user, path: str) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(application, path, headers=await _headers(user))
-    connected, _ = await comm.connect()
-    assert connected
-    return comm
+    return await ws(user, path)
 
 
 async def _send(comm, frame: str | bytes) -> None:
@@ -213,9 +201,7 @@ async def test_a_failing_handler_closes_cleanly_and_releases_presence(mentor, le
 
 
 async def test_a_room_id_beyond_the_database_integer_is_refused_cleanly(mentor, server_errors):
-    comm = WebsocketCommunicator(
-        application, "/ws/live/99999999999999999999/", headers=await _headers(mentor)
-    )
+    comm = await communicator(mentor, "/ws/live/99999999999999999999/")
     connected, _ = await comm.connect()
     assert not connected
     assert not server_errors, [r.getMessage() for r in server_errors]

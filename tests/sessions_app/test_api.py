@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sessions_app.models import Booking, Session
 from tests.conftest import bearer
-from tests.sessions_app.conftest import make_booking, make_session
+from tests.sessions_app.builders import make_booking, make_session
 
 pytestmark = pytest.mark.django_db
 

@@ -3,34 +3,16 @@
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
-from accounts.tokens import issue_tokens
-from mentorhub.asgi import application
 from sessions_app import services
-from tests.sessions_app.conftest import make_session
+from tests.sessions_app.builders import make_session
+from tests.support.sockets import ws
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-@sync_to_async
-def _cookie(user) -> str:
-    _refresh, access = issue_tokens(user)
-    return f"{settings.JWT_ACCESS_COOKIE}={access}"
-
-
 async def _connect(user) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(
-        application,
-        "/ws/notifications/",
-        headers=[
-            (b"origin", b"http://localhost"),
-            (b"host", b"localhost"),
-            (b"cookie", (await _cookie(user)).encode()),
-        ],
-    )
-    connected, _ = await comm.connect()
-    assert connected
+    comm = await ws(user, "/ws/notifications/")
     await comm.send_json_to({"type": "hello", "last_id": 0})
     return comm
 

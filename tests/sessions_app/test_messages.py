@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 from sessions_app import messages as msg
 from sessions_app import services
 from sessions_app.models import Session
@@ -84,7 +84,7 @@ def test_the_admin_validators_are_the_same_rules(mentor):
 def test_an_edit_below_the_booked_seats_is_refused_in_the_dialog_and_the_api(
     mentor_client, mentor_api, mentor, learner, other_learner
 ):
-    from .conftest import make_booking, make_session
+    from .builders import make_booking, make_session
 
     session = make_session(mentor, capacity=3)
     make_booking(session, learner)

@@ -8,9 +8,9 @@ import pytest
 from django.apps import apps
 
 from sessions_app.models import Booking, Session
-from tests.requests_app.conftest import make_request
+from tests.requests_app.builders import make_request
 
-from .conftest import make_booking, make_session
+from .builders import make_booking, make_session
 
 pytestmark = pytest.mark.django_db
 

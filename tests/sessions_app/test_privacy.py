@@ -14,9 +14,9 @@ from django.utils import timezone
 from requests_app.models import SessionRequest
 from sessions_app.models import Booking, Session
 from tests.conftest import bearer, jwt_client, make_user
-from tests.requests_app.conftest import future, make_request
+from tests.requests_app.builders import future, make_request
 
-from .conftest import make_booking, make_session
+from .builders import make_booking, make_session
 
 PRIVATE = Session.Visibility.PRIVATE
 HX = {"HX-Request": "true"}

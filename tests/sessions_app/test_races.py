@@ -1,42 +1,24 @@
 """Races against the on-disk test database: real threads, real transactions."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from mentorhub.errors import ConflictError
+from core.errors import ConflictError
 from notifications.models import Notification
 from sessions_app import services
 from sessions_app.models import Booking, Session
 from tests.conftest import make_user
-from tests.sessions_app.conftest import make_session
+from tests.sessions_app.builders import make_session
+from tests.support.race import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_together(funcs):
     """Start the callables at the same moment; collect results or errors."""
-    barrier = threading.Barrier(len(funcs))
-    results = [None] * len(funcs)
-
-    def worker(index, func):
-        try:
-            barrier.wait()
-            results[index] = func()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(funcs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
+    return race(len(funcs), lambda i: funcs[i]())
 
 
 def test_two_learners_racing_for_the_last_seat_get_exactly_one_booking():
@@ -95,7 +77,7 @@ def test_reminder_jobs_in_parallel_send_once():
 
 
 def test_two_overlapping_drafts_published_at_once_give_one_scheduled_session():
-    from mentorhub.errors import DomainError
+    from core.errors import DomainError
 
     mentor = make_user("race_overlap", "mentor")
     for attempt in range(3):

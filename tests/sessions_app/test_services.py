@@ -7,14 +7,14 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from core.errors import ConflictError, DomainError
 from core.jobs import registered_jobs
-from mentorhub.errors import ConflictError, DomainError
 from notifications.models import Notification
 from sessions_app import services
 from sessions_app.models import Booking, Session
 from sessions_app.signals import session_completed
 from tests.conftest import make_user
-from tests.sessions_app.conftest import make_booking, make_session
+from tests.sessions_app.builders import make_booking, make_session
 
 pytestmark = pytest.mark.django_db
 

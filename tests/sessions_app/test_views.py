@@ -11,7 +11,7 @@ from icalendar import Calendar
 from notifications.models import Notification
 from sessions_app.models import Booking, Session
 from tests.conftest import jwt_client
-from tests.sessions_app.conftest import make_booking, make_session
+from tests.sessions_app.builders import make_booking, make_session
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}

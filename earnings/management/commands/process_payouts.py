@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from core import csvsafe
+from core.errors import DomainError
 from earnings import services
 from earnings.models import Payout
-from mentorhub.errors import DomainError
 
 EXPORT_HEADER = [
     "id",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import MentorProfile, User
 from earnings.models import LedgerEntry, Payout
@@ -293,7 +294,7 @@ class _Generator:
                     kind="booking",
                     title=f"New booking #{i}",
                     body="A learner booked.",
-                    url="/mentor/dashboard/sessions/scheduled/",
+                    url=reverse("sessions_subtab", args=["scheduled"]),
                     read_at=self.now if i % 3 else None,
                 )
                 for i in range(self.n_notifications)

@@ -11,17 +11,18 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.urls import reverse
 
-from mentorhub.errors import DomainError
+from core.errors import DomainError
 from notifications.services import notify
 
-from .models import Booking, Review, Session
+from ..models import Booking, Review, Session
 
 MAX_COMMENT = 2000
 
 
 def review_url(session_id: int) -> str:
-    return f"/sessions/{session_id}/review/"
+    return reverse("session_review", args=[session_id])
 
 
 def _rating(value) -> int:
@@ -71,7 +72,7 @@ def leave_review(learner, session: Session, rating, comment: str = "") -> Review
                 "review",
                 f"New {rating}-star review for “{session.title}”",
                 body=f"{learner.display_name}: {comment[:200]}" if comment else "",
-                url="/mentor/dashboard/analytics/#reviews",
+                url=f"{reverse('analytics_tab')}#reviews",
             )
     except IntegrityError:  # the same learner, a second tab, at the same time
         raise DomainError("You have already reviewed this session.", field="session")

@@ -1,14 +1,15 @@
 """The dashboard shell: tab definitions and full-page vs fragment rendering."""
 
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
 TABS = [
-    ("sessions", "My Sessions", "/mentor/dashboard/sessions/scheduled/"),
-    ("requests", "Requests", "/mentor/dashboard/requests/"),
-    ("earnings", "Earnings", "/mentor/dashboard/earnings/"),
-    ("analytics", "Analytics", "/mentor/dashboard/analytics/"),
-    ("profile", "Profile", "/mentor/dashboard/profile/"),
-    ("notifications", "Notifications", "/mentor/dashboard/notifications/"),
+    ("sessions", "My Sessions", reverse_lazy("sessions_subtab", args=["scheduled"])),
+    ("requests", "Requests", reverse_lazy("requests_tab")),
+    ("earnings", "Earnings", reverse_lazy("earnings_tab")),
+    ("analytics", "Analytics", reverse_lazy("analytics_tab")),
+    ("profile", "Profile", reverse_lazy("profile_tab")),
+    ("notifications", "Notifications", reverse_lazy("notifications_tab")),
 ]
 
 

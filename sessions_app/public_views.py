@@ -1,16 +1,19 @@
-"""Public mentor pages for signed-in users: the list and one mentor's page."""
+"""Public mentor pages for signed-in users: the list and one mentor's page.
+
+They show sessions and ratings, so they live here rather than in accounts
+(accounts sits below sessions_app and never imports it)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
 from django.http import Http404
 from django.shortcuts import render
 
+from accounts import profile_services as svc
 from accounts.decorators import signin_required
-from sessions_app.models import Review
-from sessions_app.queries import catalog_sessions
+from accounts.models import MentorProfile, User
 
-from . import profile_services as svc
-from .models import MentorProfile, User
+from .models import Review
+from .queries import catalog_sessions
 
 PAGE_SIZE = 24
 UPCOMING_LIMIT = 10
@@ -58,7 +61,7 @@ def mentor_list(request):
         for p in page
     ]
     context = {"page": page, "cards": cards, "query": query, "learner_nav": "mentors"}
-    return render(request, "accounts/mentor_list.html", context)
+    return render(request, "sessions_app/mentor_list.html", context)
 
 
 @signin_required
@@ -77,4 +80,4 @@ def mentor_detail(request, pk: int):
         "is_self": request.user.pk == profile.user_id,
         "learner_nav": "mentors",
     }
-    return render(request, "accounts/mentor_detail.html", context)
+    return render(request, "sessions_app/mentor_detail.html", context)
