@@ -32,67 +32,34 @@ def percent(rate: float | None) -> str:
 def cards(a: Analytics) -> list[dict]:
     """The summary cards: label, value, detail (a short explanation or the sample size)."""
     booked = a.attended + a.no_shows
-    return [
-        {
-            "key": "students",
-            "label": "Total students",
-            "value": str(a.total_students),
-            "detail": "distinct learners who attended",
-        },
-        {
-            "key": "sessions",
-            "label": "Sessions held",
-            "value": str(a.session_count),
-            "detail": "completed sessions",
-        },
-        {
-            "key": "hours",
-            "label": "Hours taught",
-            "value": f"{a.hours_taught:g}",
-            "detail": "scheduled length of completed sessions",
-        },
-        {
-            "key": "rating",
-            "label": "Average rating",
-            "value": "—" if a.average_rating is None else f"{a.average_rating:.1f} / 5",
-            "detail": f"{a.rating_count} review{'s' if a.rating_count != 1 else ''}",
-        },
-        {
-            "key": "repeat",
-            "label": "Repeat learners",
-            "value": percent(a.repeat_learner_rate),
-            "detail": f"{a.repeat_learners} of {a.total_students} attended 2 or more"
-            if a.total_students
-            else "no learners yet",
-        },
-        {
-            "key": "attendance",
-            "label": "Attendance",
-            "value": percent(a.attendance_rate),
-            "detail": f"{a.attended} attended of {booked} booked" if booked else "no past bookings",
-        },
-        {
-            "key": "acceptance",
-            "label": "Requests accepted",
-            "value": percent(a.acceptance_rate),
-            "detail": (
-                f"{a.accepted} of {a.answered} answered"
-                + (
-                    f" · median reply {minutes(a.median_response_minutes)}"
-                    if a.median_response_minutes is not None
-                    else ""
-                )
-            )
-            if a.answered
-            else "no answered requests",
-        },
-        {
-            "key": "earnings",
-            "label": "Earnings",
-            "value": money(a.earnings, a.currency),
-            "detail": "net of platform fees",
-        },
+    reviews = f"{a.rating_count} review{'s' if a.rating_count != 1 else ''}"
+    repeat = (
+        f"{a.repeat_learners} of {a.total_students} attended 2 or more"
+        if a.total_students
+        else "no learners yet"
+    )
+    attendance = f"{a.attended} attended of {booked} booked" if booked else "no past bookings"
+    rating = "—" if a.average_rating is None else f"{a.average_rating:.1f} / 5"
+    rows = [
+        ("students", "Total students", str(a.total_students), "distinct learners who attended"),
+        ("sessions", "Sessions held", str(a.session_count), "completed sessions"),
+        ("hours", "Hours taught", f"{a.hours_taught:g}", "scheduled length of completed sessions"),
+        ("rating", "Average rating", rating, reviews),
+        ("repeat", "Repeat learners", percent(a.repeat_learner_rate), repeat),
+        ("attendance", "Attendance", percent(a.attendance_rate), attendance),
+        ("acceptance", "Requests accepted", percent(a.acceptance_rate), _acceptance_detail(a)),
+        ("earnings", "Earnings", money(a.earnings, a.currency), "net of platform fees"),
     ]
+    return [dict(zip(("key", "label", "value", "detail"), row, strict=True)) for row in rows]
+
+
+def _acceptance_detail(a: Analytics) -> str:
+    if not a.answered:
+        return "no answered requests"
+    detail = f"{a.accepted} of {a.answered} answered"
+    if a.median_response_minutes is not None:
+        detail += f" · median reply {minutes(a.median_response_minutes)}"
+    return detail
 
 
 def minutes(value: float | None) -> str:

@@ -612,6 +612,19 @@ def bench_signaling(db: Path, rounds: int, results: dict) -> None:
 
 
 def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
+    """One row per target: what, measured, target, met (None: not measured)."""
+    parts = (
+        _http_verdicts,
+        _query_verdicts,
+        _analytics_verdicts,
+        _realtime_verdicts,
+        _page_weight_verdicts,
+    )
+    return [row for part in parts for row in part(results)]
+
+
+def _http_verdicts(results: dict) -> list[tuple]:
+    """HTTP throughput and latency against the floor."""
     rows = []
     http = results.get("http", [])
     frags = [r for r in http if r["kind"] == "fragment"]
@@ -645,6 +658,12 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
                 worst["ratio"] >= TARGETS["full_ratio"],
             )
         )
+    return rows
+
+
+def _query_verdicts(results: dict) -> list[tuple]:
+    """Query counts must not grow with the data."""
+    rows = []
     q = results.get("queries", {})
     if len(q) >= 2:
         scales = sorted(q)
@@ -665,6 +684,12 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
                 not differing,
             )
         )
+    return rows
+
+
+def _analytics_verdicts(results: dict) -> list[tuple]:
+    """Analytics at scale 10."""
+    rows = []
     if "analytics_scale10" in results:
         p95 = results["analytics_scale10"]["p95_ms"]
         cold = results.get("analytics_scale10_cold", {}).get("p95_ms")
@@ -676,6 +701,12 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
                 p95 <= TARGETS["analytics_p95_ms"],
             )
         )
+    return rows
+
+
+def _realtime_verdicts(results: dict) -> list[tuple]:
+    """Writes under contention, notification sockets, signaling."""
+    rows = []
     if "contention" in results:
         c = results["contention"]
         rows.append(
@@ -710,6 +741,12 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
         rows.append(
             ("signaling relay p99", sig.get("skipped") or sig.get("error", "?"), "≤ 20 ms", None)
         )
+    return rows
+
+
+def _page_weight_verdicts(results: dict) -> list[tuple]:
+    """CSS and JS sizes."""
+    rows = []
     pw = results.get("page_weight")
     if pw:
         rows.append(

@@ -117,63 +117,72 @@ def _completed(mentor, title, topic, starts_at, price, attendees, no_shows, user
 
 def seed(users: dict) -> None:
     now = timezone.now().replace(second=0, microsecond=0)
-    mentor, mentor2 = users["mentor"], users["mentor2"]
+    if not Session.objects.filter(mentor=users["mentor"]).exists():
+        _seed_mentor(users, now)
+    if not Session.objects.filter(mentor=users["mentor2"]).exists():
+        _seed_mentor2(users, now)
 
-    if not Session.objects.filter(mentor=mentor).exists():
-        for row in MENTOR_UPCOMING:
-            _scheduled(mentor, *row, users, now)
-        for title, topic, minutes, duration, capacity, price, visibility in MENTOR_DRAFTS:
-            Session.objects.create(
-                mentor=mentor,
-                title=title,
-                topic=topic,
-                description=clean_description(DESCRIPTION),
-                starts_at=now + timedelta(minutes=minutes),
-                duration_minutes=duration,
-                capacity=capacity,
-                price=Decimal(price),
-                visibility=visibility,
-            )
-        # One per month over the last 12 months, at 17:00 UTC.
-        for index, (title, topic) in enumerate(PAST_TITLES):
-            starts_at = (now - timedelta(days=12 + 30 * index)).replace(hour=17, minute=0)
-            attendees = ["learner", "learner2"] if index % 3 else ["learner"]
-            no_shows = ["learner2"] if index % 3 == 0 else []
-            price = f"{40 + (index % 4) * 10}.00"
-            _completed(mentor, title, topic, starts_at, price, attendees, no_shows, users)
-        cancelled = Session.objects.create(
-            mentor=mentor,
-            title="Live coding: building a CLI",
-            topic="Python",
-            description=clean_description(DESCRIPTION),
-            starts_at=now - timedelta(days=20),
-            duration_minutes=60,
-            capacity=3,
-            price=Decimal("30.00"),
-            status=Session.Status.CANCELLED,
-            cancel_reason="I was ill, sorry! I'll schedule it again soon.",
-            published_at=now - timedelta(days=30),
-        )
-        Booking.objects.create(
-            session=cancelled,
-            learner=users["learner"],
-            amount_paid=cancelled.price,
-            status=Booking.Status.CANCELLED,
-            cancelled_at=now - timedelta(days=21),
-        )
 
-    if not Session.objects.filter(mentor=mentor2).exists():
-        for row in MENTOR2_UPCOMING:
-            _scheduled(mentor2, *row, users, now)
+def _seed_mentor(users: dict, now) -> None:
+    """`mentor`: sessions in every state, a year of past ones, one cancelled."""
+    mentor = users["mentor"]
+    for row in MENTOR_UPCOMING:
+        _scheduled(mentor, *row, users, now)
+    for title, topic, minutes, duration, capacity, price, visibility in MENTOR_DRAFTS:
         Session.objects.create(
-            mentor=mentor2,
-            title="Design tokens 101",
-            topic="CSS",
-            starts_at=now + timedelta(days=10),
-            duration_minutes=60,
-            capacity=4,
-            price=Decimal("25.00"),
+            mentor=mentor,
+            title=title,
+            topic=topic,
+            description=clean_description(DESCRIPTION),
+            starts_at=now + timedelta(minutes=minutes),
+            duration_minutes=duration,
+            capacity=capacity,
+            price=Decimal(price),
+            visibility=visibility,
         )
-        for index, title in enumerate(["Semantic HTML", "Keyboard navigation", "Colour contrast"]):
-            starts_at = (now - timedelta(days=20 + 45 * index)).replace(hour=15, minute=0)
-            _completed(mentor2, title, "Accessibility", starts_at, "45.00", ["learner2"], [], users)
+    # One per month over the last 12 months, at 17:00 UTC.
+    for index, (title, topic) in enumerate(PAST_TITLES):
+        starts_at = (now - timedelta(days=12 + 30 * index)).replace(hour=17, minute=0)
+        attendees = ["learner", "learner2"] if index % 3 else ["learner"]
+        no_shows = ["learner2"] if index % 3 == 0 else []
+        price = f"{40 + (index % 4) * 10}.00"
+        _completed(mentor, title, topic, starts_at, price, attendees, no_shows, users)
+    cancelled = Session.objects.create(
+        mentor=mentor,
+        title="Live coding: building a CLI",
+        topic="Python",
+        description=clean_description(DESCRIPTION),
+        starts_at=now - timedelta(days=20),
+        duration_minutes=60,
+        capacity=3,
+        price=Decimal("30.00"),
+        status=Session.Status.CANCELLED,
+        cancel_reason="I was ill, sorry! I'll schedule it again soon.",
+        published_at=now - timedelta(days=30),
+    )
+    Booking.objects.create(
+        session=cancelled,
+        learner=users["learner"],
+        amount_paid=cancelled.price,
+        status=Booking.Status.CANCELLED,
+        cancelled_at=now - timedelta(days=21),
+    )
+
+
+def _seed_mentor2(users: dict, now) -> None:
+    """`mentor2`: data of its own, for isolation checks."""
+    mentor2 = users["mentor2"]
+    for row in MENTOR2_UPCOMING:
+        _scheduled(mentor2, *row, users, now)
+    Session.objects.create(
+        mentor=mentor2,
+        title="Design tokens 101",
+        topic="CSS",
+        starts_at=now + timedelta(days=10),
+        duration_minutes=60,
+        capacity=4,
+        price=Decimal("25.00"),
+    )
+    for index, title in enumerate(["Semantic HTML", "Keyboard navigation", "Colour contrast"]):
+        starts_at = (now - timedelta(days=20 + 45 * index)).replace(hour=15, minute=0)
+        _completed(mentor2, title, "Accessibility", starts_at, "45.00", ["learner2"], [], users)
