@@ -110,7 +110,7 @@ async def _closed_or_answers(comm, ping: dict, answer: str) -> int | None:
     """
     await comm.send_json_to(ping)
     while True:
-        output = await comm.receive_output(timeout=2)
+        output = await comm.receive_output(timeout=5)
         if output["type"] == "websocket.close":
             return output["code"]
         if json.loads(output["text"])["type"] == answer:
@@ -146,13 +146,13 @@ open_presences = sync_to_async(
 async def _joined(user, session, client: str) -> tuple[WebsocketCommunicator, str]:
     comm = await _socket(user, f"/ws/live/{session.pk}/")
     await comm.send_json_to({"type": "join", "client": client})
-    while (frame := await comm.receive_json_from(timeout=2))["type"] != "welcome":
+    while (frame := await comm.receive_json_from(timeout=5))["type"] != "welcome":
         pass
     return comm, frame["peer"]
 
 
 async def _next_leave(comm) -> dict:
-    while (frame := await comm.receive_json_from(timeout=2))["type"] != "leave":
+    while (frame := await comm.receive_json_from(timeout=5))["type"] != "leave":
         pass
     return frame
 
