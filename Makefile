@@ -39,33 +39,27 @@ LOCAL_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 RUN_ENV = $(LOCAL_KEY) DJANGO_DEBUG=0 DJANGO_PLAIN_HTTP=1
 DEV_ENV = $(LOCAL_KEY) DJANGO_DEBUG=1
 
-define demo_banner
-	@echo ""
-	@echo "  MentorHub is running at http://$(HOST):$(PORT)/"
-	@echo "  Sign in as mentor / learner / admin with password $${DEMO_PASSWORD:-mentorhub-demo}"
-	@echo "  (also mentor2, learner2; Django admin at /admin/)"
-	@echo ""
-endef
-
 migrate: venv
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 
 seed: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
 
+# scripts/run-server prints the URL and the demo logins once, when the port accepts
+# connections. Daphne's access log (a line per request and per WebSocket connect)
+# is off; errors still go to stderr. ACCESS_LOG=- brings it back.
+ACCESS_LOG ?= /dev/null
 run: css .secret_key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
-	$(RUN_ENV) $(PY) manage.py seed_demo --force
+	$(RUN_ENV) $(PY) manage.py seed_demo --force -v0
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(demo_banner)
-	$(RUN_ENV) exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) mentorhub.asgi:application
+	$(RUN_ENV) exec $(PY) scripts/run-server $(HOST) $(PORT) $(VENV)/bin/daphne --access-log $(ACCESS_LOG) -b $(HOST) -p $(PORT) mentorhub.asgi:application
 
 # Debug pages and auto-reload (Django's runserver, served by Daphne: same ASGI app).
 dev: css .secret_key
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
-	$(DEV_ENV) $(PY) manage.py seed_demo
-	$(demo_banner)
-	$(DEV_ENV) exec $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(PY) manage.py seed_demo -v0
+	$(DEV_ENV) exec $(PY) scripts/run-server $(HOST) $(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # HTTPS + WSS for phones on the LAN (listens on 0.0.0.0:8443 unless HTTPS_HOST/HTTPS_PORT);
 # never with debug: other machines can reach it.

@@ -360,6 +360,90 @@ def bench_uvicorn(db: Path, rounds: int, seconds: float, results: dict) -> None:
     results["uvicorn"] = out
 
 
+def _api_get(server: ServerProcess, path: str, token: str) -> dict:
+    req = urllib.request.Request(server.url + path, headers={"Authorization": f"Bearer {token}"})
+    return json.loads(urllib.request.urlopen(req).read())
+
+
+def _api_post(server: ServerProcess, path: str, token: str, body=None, headers=None) -> int:
+    """POST and return the status; 599 stands for a connection failure."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        server.url + path,
+        data=data,
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            **(headers or {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 599
+
+
+def _contention_write(
+    server: ServerProcess,
+    token: str,
+    i: int,
+    j: int,
+    session_ids: list,
+    mentor_id: int,
+    future: str,
+) -> int:
+    """Writer 0 is the mentor asking payouts; learners alternate requests and bookings."""
+    if i == 0:
+        return _api_post(
+            server, "/api/payouts/", token, {"amount": "20.00"}, {"Idempotency-Key": f"k{j}"}
+        )
+    if j % 2:
+        session_id = session_ids[(i + j) % len(session_ids)]
+        return _api_post(server, f"/api/catalog/sessions/{session_id}/book/", token)
+    return _api_post(
+        server,
+        "/api/learner/requests/",
+        token,
+        {
+            "mentor": mentor_id,
+            "topic": f"Contention {i}-{j}",
+            "message": "bench",
+            "preferred_times": [future],
+        },
+    )
+
+
+def _run_writers(
+    server: ServerProcess, toks: dict[str, str], writers: int, per_writer: int
+) -> tuple[list[int], float]:
+    """All writers at once in threads; returns every status and the elapsed seconds."""
+    catalog = _api_get(server, "/api/catalog/sessions/?page_size=100", toks["bench_learner0"])
+    session_ids = [s["id"] for s in catalog.get("results", [])] or [0]
+    mentor_id = _api_get(server, "/api/me/", toks["bench_mentor"])["id"]
+    statuses: list[int] = []
+    lock = threading.Lock()
+    future = (dt.datetime.now(dt.UTC) + dt.timedelta(days=20)).isoformat()
+
+    def writer(i: int):
+        token = toks[f"bench_learner{i}"] if i else toks["bench_mentor"]
+        for j in range(per_writer):
+            code = _contention_write(server, token, i, j, session_ids, mentor_id, future)
+            with lock:
+                statuses.append(code)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses, time.perf_counter() - t0
+
+
 def bench_contention(db: Path, writers: int, per_writer: int, results: dict) -> None:
     """Concurrent bookings, requests and payouts on SQLite: count lock errors."""
     work_db = DATA / "contention.sqlite3"
@@ -370,86 +454,7 @@ def bench_contention(db: Path, writers: int, per_writer: int, results: dict) -> 
     toks = tokens(work_db, names)
     server = start_server(work_db)
     try:
-        catalog = json.loads(
-            urllib.request.urlopen(
-                urllib.request.Request(
-                    server.url + "/api/catalog/sessions/?page_size=100",
-                    headers={"Authorization": f"Bearer {toks['bench_learner0']}"},
-                )
-            ).read()
-        )
-        session_ids = [s["id"] for s in catalog.get("results", [])] or [0]
-        mentor_id = json.loads(
-            urllib.request.urlopen(
-                urllib.request.Request(
-                    server.url + "/api/me/",
-                    headers={"Authorization": f"Bearer {toks['bench_mentor']}"},
-                )
-            ).read()
-        )["id"]
-        statuses: list[int] = []
-        lock = threading.Lock()
-        future = (dt.datetime.now(dt.UTC) + dt.timedelta(days=20)).isoformat()
-
-        def call(method, path, token, body=None, headers=None):
-            data = json.dumps(body).encode() if body is not None else None
-            req = urllib.request.Request(
-                server.url + path,
-                data=data,
-                method=method,
-                headers={
-                    "Authorization": f"Bearer {token}",
-                    "Content-Type": "application/json",
-                    **(headers or {}),
-                },
-            )
-            try:
-                with urllib.request.urlopen(req, timeout=30) as resp:
-                    return resp.status
-            except urllib.error.HTTPError as exc:
-                return exc.code
-            except OSError:
-                return 599
-
-        def writer(i: int):
-            token = toks[f"bench_learner{i}"] if i else toks["bench_mentor"]
-            for j in range(per_writer):
-                if i == 0:
-                    code = call(
-                        "POST",
-                        "/api/payouts/",
-                        token,
-                        {"amount": "20.00"},
-                        {"Idempotency-Key": f"k{j}"},
-                    )
-                elif j % 2:
-                    code = call(
-                        "POST",
-                        f"/api/catalog/sessions/{session_ids[(i + j) % len(session_ids)]}/book/",
-                        token,
-                    )
-                else:
-                    code = call(
-                        "POST",
-                        "/api/learner/requests/",
-                        token,
-                        {
-                            "mentor": mentor_id,
-                            "topic": f"Contention {i}-{j}",
-                            "message": "bench",
-                            "preferred_times": [future],
-                        },
-                    )
-                with lock:
-                    statuses.append(code)
-
-        t0 = time.perf_counter()
-        threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - t0
+        statuses, elapsed = _run_writers(server, toks, writers, per_writer)
     finally:
         server.stop()
     log = server.log_path.read_text()
@@ -463,13 +468,15 @@ def bench_contention(db: Path, writers: int, per_writer: int, results: dict) -> 
     }
 
 
-async def _ws_bench(server: ServerProcess, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+async def _open_sockets(
+    server: ServerProcess, toks: dict[str, str], sockets: int
+) -> list[tuple[str, object]]:
+    """Open `sockets` notification sockets round-robin over the users, 50 at a time."""
     import websockets
 
     users = list(toks)
     conns: list[tuple[str, object]] = []
     sem = asyncio.Semaphore(50)
-    base_rss = server.rss_kb()
 
     async def connect(user: str):
         async with sem:
@@ -484,12 +491,14 @@ async def _ws_bench(server: ServerProcess, toks: dict[str, str], sockets: int, r
                 pass
             conns.append((user, ws))
 
-    t0 = time.perf_counter()
     await asyncio.gather(*(connect(users[i % len(users)]) for i in range(sockets)))
-    connect_s = time.perf_counter() - t0
-    await asyncio.sleep(1)
-    per_socket_kb = (server.rss_kb() - base_rss) / sockets
+    return conns
 
+
+async def _push_latencies(
+    server: ServerProcess, users: list[str], conns: list[tuple[str, object]], rounds: int
+) -> list[float]:
+    """Per round, notify one user and time the frame's arrival on each of their sockets (ms)."""
     by_user: dict[str, list] = {}
     for user, ws in conns:
         by_user.setdefault(user, []).append(ws)
@@ -512,6 +521,17 @@ async def _ws_bench(server: ServerProcess, toks: dict[str, str], sockets: int, r
         )
         done = await asyncio.wait_for(asyncio.gather(*waiters), 10)
         latencies += [(t - start) * 1000 for t in done]
+    return latencies
+
+
+async def _ws_bench(server: ServerProcess, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+    base_rss = server.rss_kb()
+    t0 = time.perf_counter()
+    conns = await _open_sockets(server, toks, sockets)
+    connect_s = time.perf_counter() - t0
+    await asyncio.sleep(1)
+    per_socket_kb = (server.rss_kb() - base_rss) / sockets
+    latencies = await _push_latencies(server, list(toks), conns, rounds)
     for _user, ws in conns:
         await ws.close()
     latencies.sort()
@@ -786,7 +806,7 @@ def versions() -> dict:
     return found
 
 
-def write_report(results: dict, args) -> str:
+def _report_header(results: dict, args) -> list[str]:
     lines = [
         "# Benchmarks",
         "",
@@ -805,37 +825,52 @@ def write_report(results: dict, args) -> str:
     for name, measured, goal, ok in results["verdicts"]:
         mark = "met" if ok else ("n/a" if ok is None else "**not met**")
         lines.append(f"| {name} | {measured} | {goal} | {mark} |")
-    if "floor" in results:
-        f = results["floor"]
-        lines += [
-            "",
-            "## HTTP (scale 1)",
-            "",
-            f"Floor: p50 {f['p50_ms']:.2f} ms, p95 {f['p95_ms']:.2f} ms, "
-            f"{f['rps_c16']:.0f} req/s at concurrency 16.",
-            "",
-            "| view | kind | p50 ms | p95 ms | req/s (c16) | × floor |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        for r in results["http"]:
-            lines.append(
-                f"| {r['name']} | {r['kind']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['rps_c16']:.0f} | {r['ratio']:.2f} |"
-            )
-    if results.get("queries"):
-        scales = sorted(results["queries"])
-        lines += [
-            "",
-            "## SQL queries per request",
-            "",
-            "| view | " + " | ".join(f"scale {s}" for s in scales) + " |",
-            "| --- |" + " --- |" * len(scales),
-        ]
-        for key in results["queries"][scales[0]]:
-            lines.append(
-                f"| {key} | "
-                + " | ".join(str(results["queries"][s][key]["queries"]) for s in scales)
-                + " |"
-            )
+    return lines
+
+
+def _report_http(results: dict) -> list[str]:
+    if "floor" not in results:
+        return []
+    f = results["floor"]
+    lines = [
+        "",
+        "## HTTP (scale 1)",
+        "",
+        f"Floor: p50 {f['p50_ms']:.2f} ms, p95 {f['p95_ms']:.2f} ms, "
+        f"{f['rps_c16']:.0f} req/s at concurrency 16.",
+        "",
+        "| view | kind | p50 ms | p95 ms | req/s (c16) | × floor |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results["http"]:
+        lines.append(
+            f"| {r['name']} | {r['kind']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['rps_c16']:.0f} | {r['ratio']:.2f} |"
+        )
+    return lines
+
+
+def _report_queries(results: dict) -> list[str]:
+    if not results.get("queries"):
+        return []
+    scales = sorted(results["queries"])
+    lines = [
+        "",
+        "## SQL queries per request",
+        "",
+        "| view | " + " | ".join(f"scale {s}" for s in scales) + " |",
+        "| --- |" + " --- |" * len(scales),
+    ]
+    for key in results["queries"][scales[0]]:
+        lines.append(
+            f"| {key} | "
+            + " | ".join(str(results["queries"][s][key]["queries"]) for s in scales)
+            + " |"
+        )
+    return lines
+
+
+def _report_json_sections(results: dict) -> list[str]:
+    lines: list[str] = []
     for key, title in (
         ("analytics_scale10", "Analytics tab at scale 10 (100,000 bookings)"),
         ("analytics_scale10_cold", "Analytics tab at scale 10, cold (figures cache off)"),
@@ -847,6 +882,14 @@ def write_report(results: dict, args) -> str:
     ):
         if key in results:
             lines += ["", f"## {title}", "", "```json", json.dumps(results[key], indent=2), "```"]
+    return lines
+
+
+def write_report(results: dict, args) -> str:
+    lines = _report_header(results, args)
+    lines += _report_http(results)
+    lines += _report_queries(results)
+    lines += _report_json_sections(results)
     # The hand-written part: what was profiled and changed, with before/after figures.
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
@@ -855,31 +898,17 @@ def write_report(results: dict, args) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="a few seconds at scale 0.01 (CI)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--sockets", type=int, default=1000)
     parser.add_argument("--skip", default="", help="comma-separated sections to skip")
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
-        return 2
-    skip = set(filter(None, args.skip.split(",")))
-    if args.smoke:
-        global SINGLE_PASS
-        SINGLE_PASS = True  # throughput in the smoke table is then at concurrency 1
-        args.rounds, args.seconds, args.sockets = 1, 1, 50
-        scales = {"small": 0.01}
-    else:
-        scales = {"small": 0.01, "large": 1.0, "huge": 10.0}
-    results: dict = {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "make bench-smoke" if args.smoke else "make bench",
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
-        "versions": versions(),
-    }
+    return parser.parse_args()
+
+
+def _run_sections(args, skip: set[str], scales: dict[str, float], results: dict) -> None:
     print("Preparing databases…")
     dbs = {name: make_db(scale) for name, scale in scales.items()}
     main_db = dbs.get("large", dbs["small"])
@@ -903,20 +932,50 @@ def main() -> int:
     if "uvicorn" not in skip and not args.smoke:
         print("Daphne vs Uvicorn…")
         bench_uvicorn(main_db, args.rounds, args.seconds, results)
-    results["verdicts"] = verdicts(results)
+
+
+def _print_verdicts(results: dict, smoke: bool) -> None:
     print("\n| target | measured | goal | met |")
     for name, measured, goal, ok in results["verdicts"]:
-        if args.smoke and ("floor" in goal or "≤ 50 ms" in goal or "floor" in name):
+        if smoke and ("floor" in goal or "≤ 50 ms" in goal or "floor" in name):
             ok = None  # a few cold requests per URL: no timing claims in the smoke run
         print(
             f"| {name} | {measured} | {goal} | {'met' if ok else ('n/a' if ok is None else 'NOT MET')} |"
         )
+
+
+def _save_results(results: dict, args) -> None:
     if not args.smoke:
         (ROOT / "docs" / "benchmarks.json").write_text(json.dumps(results, indent=2, default=str))
         (ROOT / "docs" / "benchmarks.md").write_text(write_report(results, args))
         print("\nWrote docs/benchmarks.md and docs/benchmarks.json")
     else:
         (DATA / "smoke.json").write_text(json.dumps(results, indent=2, default=str))
+
+
+def main() -> int:
+    args = _parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    skip = set(filter(None, args.skip.split(",")))
+    if args.smoke:
+        global SINGLE_PASS
+        SINGLE_PASS = True  # throughput in the smoke table is then at concurrency 1
+        args.rounds, args.seconds, args.sockets = 1, 1, 50
+        scales = {"small": 0.01}
+    else:
+        scales = {"small": 0.01, "large": 1.0, "huge": 10.0}
+    results: dict = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "make bench-smoke" if args.smoke else "make bench",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        "versions": versions(),
+    }
+    _run_sections(args, skip, scales, results)
+    results["verdicts"] = verdicts(results)
+    _print_verdicts(results, args.smoke)
+    _save_results(results, args)
     return 0
 
 

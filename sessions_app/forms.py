@@ -62,6 +62,7 @@ class SessionForm(forms.Form):
     capacity = forms.IntegerField(
         label="Seats",
         initial=1,
+        help_text=f"Up to {settings.LIVE_MESH_LIMIT} learners: the video room is peer-to-peer.",
         error_messages={"required": msg.CAPACITY_REQUIRED, "invalid": msg.CAPACITY_NOT_WHOLE},
     )
     price = forms.DecimalField(

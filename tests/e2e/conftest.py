@@ -176,6 +176,32 @@ def no_horizontal_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def sideways_scrollers(page) -> list[str]:
+    """Elements that scroll sideways (overflow-x auto/scroll with content wider than
+    the box) or stick out of the viewport; empty when the page reads without any
+    horizontal scrolling. Hidden elements (display:none) have no box and don't count."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')].filter(el => {
+              const s = getComputedStyle(el), r = el.getBoundingClientRect();
+              if (r.width === 0 && r.height === 0) return false;
+              if (['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1)
+                return true;
+              if (r.left < -1 || r.right > window.innerWidth + 1) {
+                for (let p = el.parentElement; p; p = p.parentElement) {  // clipped by an ancestor
+                  if (getComputedStyle(p).overflowX === 'hidden' || getComputedStyle(p).overflowX === 'clip') {
+                    const b = p.getBoundingClientRect();
+                    if (b.right <= window.innerWidth + 1 && b.left >= -1) return false;
+                  }
+                }
+                return s.position !== 'fixed' || r.width > window.innerWidth + 1;
+              }
+              return false;
+            }).slice(0, 8).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                '.' + [...el.classList].slice(0, 4).join('.') +
+                ` (${Math.round(el.scrollWidth)}/${Math.round(el.clientWidth)} px)`)"""
+    )
+
+
 @pytest.fixture(autouse=True)
 def _quiet_server_before_flush(transactional_db, browser):
     """Close every page, then wait until the servers have finished the work the

@@ -64,6 +64,15 @@ def _tab_focused(tab, name: str) -> bool:
     return True
 
 
+def _tab_into_the_tab_list(tab) -> None:
+    """Tab from the top of the page until the selected tab has focus."""
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.getAttribute('role') === 'tab'"):
+            break
+    assert _tab_focused(tab, "My Sessions"), "Tab never reached the tab list"
+
+
 def test_a_mentor_works_the_dashboard_with_the_keyboard_only(server_url, browser):
     world = build_world()
     try:
@@ -76,12 +85,7 @@ def test_a_mentor_works_the_dashboard_with_the_keyboard_only(server_url, browser
     sign_in(context, server_url, world.owner)
     tab = context.new_page()
     tab.goto(f"{server_url}/mentor/dashboard/sessions/draft/")
-    # Tab from the top of the page until the selected tab has focus.
-    for _ in range(40):
-        tab.keyboard.press("Tab")
-        if tab.evaluate("document.activeElement.getAttribute('role') === 'tab'"):
-            break
-    assert _tab_focused(tab, "My Sessions"), "Tab never reached the tab list"
+    _tab_into_the_tab_list(tab)
     tab.evaluate("window.__kbMarker = 'same-page'")
     # Arrow keys walk every tab (roving tabindex) and Enter/arrow activates it.
     for name in TABS[1:]:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sessions_app.models import Booking, Review
 from tests.analytics.builders import ago, booking, ledger, request, review, session
 from tests.conftest import make_user
-from tests.e2e.conftest import no_horizontal_overflow, screenshot, sign_in
+from tests.e2e.conftest import no_horizontal_overflow, screenshot, sideways_scrollers, sign_in
 
 
 def _data():
@@ -72,6 +72,18 @@ def test_the_analytics_tab_shows_cards_heatmap_and_charts(server_url, page, brow
     phone = browser.new_context(viewport={"width": 375, "height": 812}, bypass_csp=True)
     sign_in(phone, server_url, mentor)
     _check_tab(phone.new_page(), server_url, "analytics-375")
+    phone.close()
+
+    # Issue #18: at 360 px nothing scrolls sideways, the monthly table opened included.
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    sign_in(phone, server_url, mentor)
+    small = phone.new_page()
+    small.goto(f"{server_url}/mentor/dashboard/analytics/")
+    small.get_by_text("Show as a table").click()
+    expect(small.get_by_role("table", name=re.compile("per month"))).to_be_visible()
+    assert not sideways_scrollers(small), sideways_scrollers(small)
+    assert no_horizontal_overflow(small)
+    screenshot(small, "analytics-table-360")
     phone.close()
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from earnings.models import Payout
-from tests.e2e.conftest import no_horizontal_overflow, screenshot, sign_in
+from tests.e2e.conftest import no_horizontal_overflow, screenshot, sideways_scrollers, sign_in
 from tests.earnings.builders import completed_session, entry
 
 URL = "/mentor/dashboard/earnings/"
@@ -105,4 +105,55 @@ def test_earnings_tab_fits_a_phone(server_url, browser, mentor, learner):
     expect(page.get_by_role("dialog", name="Request payout")).to_be_visible()
     assert no_horizontal_overflow(page)
     screenshot(page, "earnings-mobile")
+    context.close()
+
+
+def _tables_page(browser, server_url, mentor, learner, width, height):
+    _funded(mentor, learner)
+    Payout.objects.create(mentor=mentor, amount="40.00", status="paid", reference="BANK-1")
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    sign_in(context, server_url, mentor)
+    page = context.new_page()
+    page.goto(f"{server_url}{URL}")
+    expect(page.locator("#monthly-table")).to_be_attached()
+    return context, page
+
+
+def test_earnings_tables_become_stacked_rows_on_a_phone(server_url, browser, mentor, learner):
+    context, page = _tables_page(browser, server_url, mentor, learner, 360, 740)
+    assert not sideways_scrollers(page)  # issue #18: no sideways scroller
+    assert no_horizontal_overflow(page)
+    # The first (newest) month's Net is on screen without scrolling sideways, first in its card.
+    net = page.locator("#monthly-table tbody tr").first.locator('[data-label="Net"]')
+    net.scroll_into_view_if_needed()
+    expect(net).to_be_visible()
+    box, row = net.bounding_box(), page.locator("#monthly-table tbody tr").first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert box["y"] - row["y"] < 20  # the key figure leads the card
+    expect(page.locator("#monthly-table thead")).to_be_hidden()
+    for section in ("#session-earnings", "#payout-history"):
+        first = page.locator(f"{section} tbody tr").first
+        key = first.locator("[data-key-figure]")
+        expect(key).to_be_visible()
+        kb = key.bounding_box()
+        assert kb["x"] + kb["width"] <= 360
+        assert kb["y"] - first.bounding_box()["y"] < 20, section
+    expect(page.locator("#payout-history tbody tr").first).to_contain_text("40.00 USD")
+    screenshot(page, "earnings-tables-mobile")
+    context.close()
+
+
+def test_earnings_tables_stay_tables_on_a_desktop(server_url, browser, mentor, learner):
+    context, page = _tables_page(browser, server_url, mentor, learner, 1280, 900)
+    for section in ("#monthly-table", "#session-earnings table", "#payout-history table"):
+        table = page.locator(section)
+        assert table.evaluate("t => getComputedStyle(t).display") == "table", section
+        assert (
+            table.locator("tbody tr").first.evaluate("r => getComputedStyle(r).display")
+            == "table-row"
+        )
+        expect(table.locator("thead")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Net").first).to_be_visible()
+    assert not sideways_scrollers(page)
+    screenshot(page, "earnings-tables-desktop")
     context.close()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import no_horizontal_overflow, screenshot
+from tests.e2e.conftest import no_horizontal_overflow, screenshot, sideways_scrollers
 from tests.security.browser import new_context, open_page
 from tests.security.builders import build_world
 from tests.security.pages import PAGES, page_ids
@@ -87,6 +87,9 @@ def test_page_fits_a_360px_phone(server_url, browser, phone, page_spec):
         problems = []
         if not no_horizontal_overflow(tab):
             problems.append(f"scrolls sideways; too wide: {_overflowing_elements(tab)}")
+        scrollers = sideways_scrollers(tab)  # issue #18: no sideways scroller at all
+        if scrollers:
+            problems.append(f"elements scroll sideways or stick out: {scrollers}")
         names = [page_spec.primary] if page_spec.primary else []
         if page_spec.path.startswith("/mentor/dashboard") and page_spec.status == 200:
             names += ["My Sessions", "Requests", "Earnings", "Analytics", "Profile"]

@@ -18,6 +18,43 @@ def _local_slots(zone: str, *hours: int) -> list[datetime]:
     return [datetime(day.year, day.month, day.day, h, tzinfo=ZoneInfo(zone)) for h in hours]
 
 
+def _send_request(page, server_url: str, mentor, first: datetime, second: datetime) -> None:
+    """The learner fills the real request form with two preferred times and sends it."""
+    page.goto(f"{server_url}/mentors/{mentor.pk}/request/")
+    expect(page.get_by_text("Europe/London").first).to_be_visible()
+    page.get_by_label("Topic").fill("Review my <b>Django</b> API")
+    page.get_by_label("Message").fill("Nested routes confuse me.\nSecond line.")
+    page.get_by_label("First choice").fill(first.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Option 2 (optional)").fill(second.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Duration").select_option("45")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_text("Request sent.")).to_be_visible()
+    my_requests = page.locator("#my-requests")
+    expect(my_requests.get_by_text("Review my <b>Django</b> API")).to_be_visible()
+    expect(my_requests.get_by_text("Pending")).to_be_visible()
+
+
+def _accept_second_choice(page, server_url: str, mentor, second: datetime) -> None:
+    """The mentor opens Requests, accepts the request at its 2nd choice; the row goes away."""
+    page.get_by_role("tab", name=re.compile("^Requests")).click()
+    expect(page).to_have_url(f"{server_url}/mentor/dashboard/requests/")
+    row = page.locator("#requests-list li").filter(has_text="Review my <b>Django</b> API")
+    expect(row).to_be_visible()
+    expect(row.get_by_text("Second line.")).to_be_visible()
+    row.get_by_role("button", name="Accept").click()
+    dialog = page.get_by_role("dialog", name="Accept request")
+    expect(dialog).to_be_visible()
+    berlin = second.astimezone(ZoneInfo(mentor.timezone))
+    choice = dialog.get_by_role("radio", name=re.compile("^2nd choice"))
+    expect(dialog.get_by_text(re.compile(f"2nd choice:.*{berlin:%H:%M}"))).to_be_visible()
+    choice.check()
+    expect(dialog.get_by_text("No clash with your scheduled sessions.")).to_be_visible()
+    screenshot(page, "requests-accept-dialog")
+    dialog.get_by_role("button", name="Accept and schedule").click()
+    expect(dialog).to_be_hidden()
+    expect(row).to_have_count(0)
+
+
 def test_a_request_travels_from_learner_to_mentor_and_back(server_url, browser):
     users = seed_accounts()
     mentor, learner = users["mentor"], users["learner"]  # Europe/Berlin, Europe/London
@@ -36,18 +73,7 @@ def test_a_request_travels_from_learner_to_mentor_and_back(server_url, browser):
     mentor_page.evaluate("window.__marker = 'no-reload'")
 
     # The learner sends a request through the real form.
-    learner_page.goto(f"{server_url}/mentors/{mentor.pk}/request/")
-    expect(learner_page.get_by_text("Europe/London").first).to_be_visible()
-    learner_page.get_by_label("Topic").fill("Review my <b>Django</b> API")
-    learner_page.get_by_label("Message").fill("Nested routes confuse me.\nSecond line.")
-    learner_page.get_by_label("First choice").fill(first.strftime("%Y-%m-%dT%H:%M"))
-    learner_page.get_by_label("Option 2 (optional)").fill(second.strftime("%Y-%m-%dT%H:%M"))
-    learner_page.get_by_label("Duration").select_option("45")
-    learner_page.get_by_role("button", name="Send request").click()
-    expect(learner_page.get_by_text("Request sent.")).to_be_visible()
-    my_requests = learner_page.locator("#my-requests")
-    expect(my_requests.get_by_text("Review my <b>Django</b> API")).to_be_visible()
-    expect(my_requests.get_by_text("Pending")).to_be_visible()
+    _send_request(learner_page, server_url, mentor, first, second)
 
     # The mentor's badge counts up without a reload.
     expect(badge).to_be_visible(timeout=15000)
@@ -55,23 +81,7 @@ def test_a_request_travels_from_learner_to_mentor_and_back(server_url, browser):
     assert mentor_page.evaluate("window.__marker") == "no-reload"
 
     # Accept in the dialog, choosing the learner's second preferred time.
-    mentor_page.get_by_role("tab", name=re.compile("^Requests")).click()
-    expect(mentor_page).to_have_url(f"{server_url}/mentor/dashboard/requests/")
-    row = mentor_page.locator("#requests-list li").filter(has_text="Review my <b>Django</b> API")
-    expect(row).to_be_visible()
-    expect(row.get_by_text("Second line.")).to_be_visible()
-    row.get_by_role("button", name="Accept").click()
-    dialog = mentor_page.get_by_role("dialog", name="Accept request")
-    expect(dialog).to_be_visible()
-    berlin = second.astimezone(ZoneInfo(mentor.timezone))
-    choice = dialog.get_by_role("radio", name=re.compile("^2nd choice"))
-    expect(dialog.get_by_text(re.compile(f"2nd choice:.*{berlin:%H:%M}"))).to_be_visible()
-    choice.check()
-    expect(dialog.get_by_text("No clash with your scheduled sessions.")).to_be_visible()
-    screenshot(mentor_page, "requests-accept-dialog")
-    dialog.get_by_role("button", name="Accept and schedule").click()
-    expect(dialog).to_be_hidden()
-    expect(row).to_have_count(0)
+    _accept_second_choice(mentor_page, server_url, mentor, second)
     expect(mentor_page.get_by_role("status").filter(has_text="Accepted")).to_be_visible()
     expect(badge).to_be_hidden()
     assert mentor_page.evaluate("window.__marker") == "no-reload"

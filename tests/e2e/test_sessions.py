@@ -14,16 +14,9 @@ from tests.e2e.conftest import no_horizontal_overflow, open_signed_in, screensho
 from tests.sessions_app.builders import make_session
 
 
-def test_mentor_creates_edits_publishes_and_sees_a_booking_live(server_url, browser):
-    mentor = make_user("maya", User.Role.MENTOR, timezone="Europe/Berlin")
-    learner = make_user("liam", User.Role.LEARNER, first_name="Liam")
-    mentor_ctx, page = open_signed_in(
-        browser, server_url, mentor, "/mentor/dashboard/sessions/draft/"
-    )
-    expect(page.get_by_text("No drafts")).to_be_visible()
-    page.evaluate("window.__marker = 'no-reload'")
-
-    # Create a draft in the dialog; a mistake first, shown next to the field.
+def _create_draft(page, server_url: str, mentor: User):
+    """Create "Django testing clinic" in the dialog, after a missing title is flagged; returns
+    its row."""
     page.get_by_role("button", name="Create Session").click()
     dialog = page.get_by_role("dialog", name="New session")
     expect(dialog).to_be_visible()
@@ -45,8 +38,11 @@ def test_mentor_creates_edits_publishes_and_sees_a_booking_live(server_url, brow
     expect(row).to_be_visible()
     expect(row).to_contain_text("15:00")
     expect(page).to_have_url(f"{server_url}/mentor/dashboard/sessions/draft/")
+    return row
 
-    # Edit it with the same dialog.
+
+def _rename_draft(page, row):
+    """Edit the draft's title with the same dialog; returns its row."""
     row.get_by_role("button", name="Edit", exact=True).click()
     dialog = page.get_by_role("dialog", name="Edit session")
     expect(dialog.get_by_label("Title")).to_have_value("Django testing clinic")
@@ -55,6 +51,22 @@ def test_mentor_creates_edits_publishes_and_sees_a_booking_live(server_url, brow
     expect(page.get_by_role("dialog")).to_have_count(0)
     row = page.locator("li", has_text="Django testing clinic, part 1")
     expect(row).to_be_visible()
+    return row
+
+
+def test_mentor_creates_edits_publishes_and_sees_a_booking_live(server_url, browser):
+    mentor = make_user("maya", User.Role.MENTOR, timezone="Europe/Berlin")
+    learner = make_user("liam", User.Role.LEARNER, first_name="Liam")
+    mentor_ctx, page = open_signed_in(
+        browser, server_url, mentor, "/mentor/dashboard/sessions/draft/"
+    )
+    expect(page.get_by_text("No drafts")).to_be_visible()
+    page.evaluate("window.__marker = 'no-reload'")
+
+    # Create a draft in the dialog; a mistake first, shown next to the field.
+    row = _create_draft(page, server_url, mentor)
+    # Edit it with the same dialog.
+    row = _rename_draft(page, row)
 
     # Publish from the row: it leaves Draft and shows up in Scheduled with 0 / 3.
     row.get_by_role("button", name="Publish", exact=True).click()

@@ -4,8 +4,13 @@
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 
 import pytest
 from django.conf import settings
@@ -64,6 +69,76 @@ def test_run_https_never_runs_with_debug():
     script = (ROOT / "scripts" / "run-https").read_text()
     assert "export DJANGO_DEBUG=0\n" in script
     assert "DJANGO_DEBUG=1" not in recipe_line("run-https", "scripts/run-https")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_make_run_prints_the_banner_once_after_the_port_opens_and_no_access_log(tmp_path):
+    """Issue #18/15: the banner comes after the server listens, the demo logins once,
+    and no line per request or WebSocket connect."""
+    port = _free_port()
+    dry = subprocess.run(
+        ["make", "-n", "run", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True,
+        timeout=120, check=True,
+    )  # fmt: skip
+    wanted = ("manage.py migrate", "seed_demo", "scripts/run-server")
+    lines = [line for line in dry.stdout.splitlines() if any(w in line for w in wanted)]
+    assert len(lines) == 3 and "exec " in lines[-1] and "daphne" in lines[-1], lines
+    password = "pw-once-" + str(port)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.pop("REDIS_URL", None)
+    env.update(
+        DJANGO_SECRET_KEY=TEST_KEY, DEMO_PASSWORD=password, PYTHONUNBUFFERED="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", JANUS_URL="",
+    )  # fmt: skip
+    proc = subprocess.Popen(
+        ["bash", "-c", " && ".join(lines)], cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    output: list[str] = []
+    banner_seen = threading.Event()
+    open_at_banner: list[bool] = []
+
+    def read():
+        for line in proc.stdout:
+            if "MentorHub is running" in line and not banner_seen.is_set():
+                open_at_banner.append(_accepts(port))
+                banner_seen.set()
+            output.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert banner_seen.wait(180), "".join(output)
+        assert open_at_banner == [True], "banner printed before the port accepted connections"
+        for _ in range(3):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10).read()
+        time.sleep(1)
+        text = "".join(output)
+        assert text.count("MentorHub is running") == 1, text
+        assert text.count(password) == 1, text
+        assert f"http://127.0.0.1:{port}/" in text
+        assert "GET /login/" not in text, text  # no access log lines
+        # SIGTERM (what Ctrl-C / a supervisor sends) stops the server behind the wrapper.
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        assert not _accepts(port)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
 
 
 def test_production_settings_keep_every_cookie_secure():

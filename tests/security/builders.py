@@ -78,62 +78,78 @@ def _session(mentor: User, status: str, starts_in: timedelta, **extra) -> Sessio
     )
 
 
-def build_world() -> World:
-    owner = make_user("mx_owner", User.Role.MENTOR, first_name="Olivia")
-    other = make_user("mx_other", User.Role.MENTOR, first_name="Otto")
-    learner = make_user("mx_learner", User.Role.LEARNER, first_name="Lina")
-    other_learner = make_user("mx_learner2", User.Role.LEARNER, first_name="Lars")
-    staff = make_user("mx_staff", User.Role.LEARNER, is_staff=True, is_superuser=True)
+def _users() -> dict[str, User]:
+    return {
+        "owner": make_user("mx_owner", User.Role.MENTOR, first_name="Olivia"),
+        "other": make_user("mx_other", User.Role.MENTOR, first_name="Otto"),
+        "learner": make_user("mx_learner", User.Role.LEARNER, first_name="Lina"),
+        "other_learner": make_user("mx_learner2", User.Role.LEARNER, first_name="Lars"),
+        "staff": make_user("mx_staff", User.Role.LEARNER, is_staff=True, is_superuser=True),
+    }
 
-    draft = _session(owner, Session.Status.DRAFT, timedelta(days=3))
-    scheduled = _session(owner, Session.Status.SCHEDULED, timedelta(days=2), booked_count=1)
-    soon = _session(owner, Session.Status.SCHEDULED, timedelta(minutes=5), title="Starting soon")
-    live = _session(
-        owner,
-        Session.Status.LIVE,
-        -timedelta(minutes=5),
-        booked_count=1,
-        started_at=timezone.now(),
-    )
-    past = _session(
-        owner,
-        Session.Status.COMPLETED,
-        -timedelta(days=2),
-        booked_count=1,
-        ended_at=timezone.now() - timedelta(days=2),
-    )
-    unreviewed = _session(
-        owner,
-        Session.Status.COMPLETED,
-        -timedelta(days=1),
-        title="unreviewed session",
-        booked_count=1,
-        ended_at=timezone.now() - timedelta(days=1),
-    )
-    other_session = _session(other, Session.Status.SCHEDULED, timedelta(days=4))
-    private = _session(
-        owner,
-        Session.Status.SCHEDULED,
-        timedelta(days=2, hours=3),
-        title="Private 1:1",
-        capacity=1,
-        booked_count=1,
-        visibility=Session.Visibility.PRIVATE,
-    )
-    Booking.objects.create(session=private, learner=learner, amount_paid=40)
-    booking = Booking.objects.create(session=scheduled, learner=learner, amount_paid=40)
-    Booking.objects.create(session=live, learner=learner, amount_paid=40)
+
+def _sessions(owner: User, other: User) -> dict[str, Session]:
+    """One session per status the matrix needs; created in a fixed order (ids stay stable)."""
+    done = Session.Status.COMPLETED
+    return {
+        "draft": _session(owner, Session.Status.DRAFT, timedelta(days=3)),
+        "scheduled": _session(owner, Session.Status.SCHEDULED, timedelta(days=2), booked_count=1),
+        "soon": _session(
+            owner, Session.Status.SCHEDULED, timedelta(minutes=5), title="Starting soon"
+        ),
+        "live": _session(
+            owner,
+            Session.Status.LIVE,
+            -timedelta(minutes=5),
+            booked_count=1,
+            started_at=timezone.now(),
+        ),
+        "past": _session(
+            owner,
+            done,
+            -timedelta(days=2),
+            booked_count=1,
+            ended_at=timezone.now() - timedelta(days=2),
+        ),
+        "unreviewed": _session(
+            owner,
+            done,
+            -timedelta(days=1),
+            title="unreviewed session",
+            booked_count=1,
+            ended_at=timezone.now() - timedelta(days=1),
+        ),
+        "other_session": _session(other, Session.Status.SCHEDULED, timedelta(days=4)),
+        "private": _session(
+            owner,
+            Session.Status.SCHEDULED,
+            timedelta(days=2, hours=3),
+            title="Private 1:1",
+            capacity=1,
+            booked_count=1,
+            visibility=Session.Visibility.PRIVATE,
+        ),
+    }
+
+
+def _bookings(s: dict[str, Session], learner: User, owner: User) -> dict:
+    """`learner` is booked on private/scheduled/live, attended past (reviewed, paid out to the
+    ledger) and unreviewed."""
+    Booking.objects.create(session=s["private"], learner=learner, amount_paid=40)
+    booking = Booking.objects.create(session=s["scheduled"], learner=learner, amount_paid=40)
+    Booking.objects.create(session=s["live"], learner=learner, amount_paid=40)
+    attended = Booking.Status.ATTENDED
     past_booking = Booking.objects.create(
-        session=past, learner=learner, amount_paid=40, status=Booking.Status.ATTENDED
+        session=s["past"], learner=learner, amount_paid=40, status=attended
     )
     Booking.objects.create(
-        session=unreviewed, learner=learner, amount_paid=40, status=Booking.Status.ATTENDED
+        session=s["unreviewed"], learner=learner, amount_paid=40, status=attended
     )
-    review = Review.objects.create(session=past, learner=learner, mentor=owner, rating=5)
+    review = Review.objects.create(session=s["past"], learner=learner, mentor=owner, rating=5)
     now = timezone.now()
     LedgerEntry.objects.create(
         mentor=owner,
-        session=past,
+        session=s["past"],
         booking=past_booking,
         gross=Decimal("40.00"),
         fee=Decimal("4.00"),
@@ -141,6 +157,11 @@ def build_world() -> World:
         created_at=now - timedelta(days=2),
         available_at=now - timedelta(days=1),
     )
+    return {"booking": booking, "review": review}
+
+
+def _requests(learner: User, owner: User) -> dict[str, SessionRequest]:
+    now = timezone.now()
     times = [(now + timedelta(days=d)).isoformat() for d in (3, 4)]
     request = SessionRequest.objects.create(
         learner=learner,
@@ -158,34 +179,31 @@ def build_world() -> World:
         status=SessionRequest.Status.DECLINED,
         decline_reason="Busy",
     )
-    payout = Payout.objects.create(mentor=owner, amount=Decimal("20.00"))
-    notification = Notification.objects.create(
-        user=owner, kind="booking", title="Lina booked", url="/mentor/dashboard/sessions/"
-    )
-    learner_notification = Notification.objects.create(
-        user=learner, kind="booking", title="You booked", url="/sessions/"
-    )
+    return {"request": request, "declined_request": declined_request}
+
+
+def _payout_and_notifications(learner: User, owner: User) -> dict:
+    return {
+        "payout": Payout.objects.create(mentor=owner, amount=Decimal("20.00")),
+        "notification": Notification.objects.create(
+            user=owner, kind="booking", title="Lina booked", url="/mentor/dashboard/sessions/"
+        ),
+        "learner_notification": Notification.objects.create(
+            user=learner, kind="booking", title="You booked", url="/sessions/"
+        ),
+    }
+
+
+def build_world() -> World:
+    users = _users()
+    owner, learner = users["owner"], users["learner"]
+    sessions = _sessions(owner, users["other"])
     return World(
-        owner=owner,
-        other=other,
-        learner=learner,
-        other_learner=other_learner,
-        staff=staff,
-        draft=draft,
-        scheduled=scheduled,
-        soon=soon,
-        live=live,
-        past=past,
-        unreviewed=unreviewed,
-        other_session=other_session,
-        private=private,
-        booking=booking,
-        review=review,
-        request=request,
-        declined_request=declined_request,
-        payout=payout,
-        notification=notification,
-        learner_notification=learner_notification,
+        **users,
+        **sessions,
+        **_bookings(sessions, learner, owner),
+        **_requests(learner, owner),
+        **_payout_and_notifications(learner, owner),
     )
 
 

@@ -29,6 +29,8 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(users)
+        if options["verbosity"] < 1:  # `make run` prints the logins once the server listens
+            return
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for username in users:
             self.stdout.write(f"  {username:<9} / {settings.DEMO_PASSWORD}")
