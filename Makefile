@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run dev run-https test test-fast test-e2e test-scaleout lint fmt bench bench-smoke css migrate seed clean audit fuzz
+.PHONY: run dev run-https test test-fast test-e2e test-scaleout lint fmt bench bench-smoke css migrate seed clean audit fuzz screenshots
 
 # A Python 3.12+ interpreter: python3.13/3.12 on PATH, else one pyenv installed.
 PYTHON := $(shell scripts/find-python)
@@ -114,6 +114,12 @@ clean:
 # Lighthouse (mobile) on the login page and dashboard tabs → docs/quality.md (not in CI).
 audit: css
 	$(PY) scripts/audit.py
+
+# PNGs of every tab, dialog and learner page at 1280×900 and 360×740 → docs/screenshots/
+# (its own server on a temporary demo database, like `make run`).
+screenshots: css
+	scripts/ensure-chromium
+	$(PY) scripts/screenshots.py
 
 # A long schemathesis run (every phase, a time budget) against a real server.
 fuzz: venv

@@ -17,3 +17,4 @@ class MentorProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "display_name", "headline", "default_price", "updated_at")
     search_fields = ("user__username", "display_name", "headline")
     list_select_related = ("user",)
+    readonly_fields = ("bio",)  # rendered from bio_markdown on save

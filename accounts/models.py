@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from .richtext import settle
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -71,7 +73,8 @@ class MentorProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_profile")
     display_name = models.CharField(max_length=100, blank=True)
     headline = models.CharField(max_length=120, blank=True)
-    bio = models.TextField(blank=True)  # cleaned HTML (bleach) on save
+    bio = models.TextField(blank=True)  # sanitised HTML rendered from bio_markdown (display, API)
+    bio_markdown = models.TextField(blank=True)  # what the mentor edits (accounts/richtext.py)
     expertise = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
     default_price = models.DecimalField(max_digits=12, decimal_places=2, default=50)
@@ -83,6 +86,18 @@ class MentorProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user.username}"
+
+    def save(self, *args, **kwargs):
+        # Every write path (services, admin, demo data) stores HTML rendered from the
+        # Markdown source; a bio given only as HTML gets its source made from it.
+        update_fields = kwargs.get("update_fields")
+        pair = {"bio", "bio_markdown"}
+        if update_fields is None or pair & set(update_fields):
+            rich = settle(self.bio, self.bio_markdown)
+            self.bio, self.bio_markdown = rich.html, rich.source
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *pair}
+        super().save(*args, **kwargs)
 
     @property
     def picture_url(self) -> str | None:

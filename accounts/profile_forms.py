@@ -68,6 +68,7 @@ class ProfileForm(forms.Form):
 
 def initial_from(profile) -> dict:
     payload = svc.profile_payload(profile)
+    payload["bio"] = svc.bio_source(profile)  # the editor shows Markdown, not the HTML
     payload["expertise"] = ", ".join(payload["expertise"])
     payload["languages"] = ", ".join(payload["languages"])
     return payload

@@ -6,15 +6,21 @@ forms and DRF serializers show the message next to the field.
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
+from babel.core import get_global
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+
+from core.formatting import zone_country, zone_label
 
 from .images import ProcessedPicture, delete_pictures, store_picture
 from .models import MentorProfile, User
+from .richtext import RichText, from_input, settle
 from .sanitize import clean_html
 
 HEADLINE_MAX = 120
@@ -32,6 +38,7 @@ PROFILE_FIELDS = (
     "display_name",
     "headline",
     "bio",
+    "bio_markdown",
     "expertise",
     "languages",
     "default_price",
@@ -41,11 +48,15 @@ PROFILE_FIELDS = (
 
 @cache
 def timezone_names() -> tuple[str, ...]:
-    """IANA zone names users may pick (sorted; legacy aliases left out)."""
+    """IANA zone names users may pick (sorted; legacy aliases such as
+    "Asia/Calcutta" for "Asia/Kolkata" left out, so no city is listed twice)."""
+    aliases = get_global("zone_aliases")
     names = {
         n
         for n in zoneinfo.available_timezones()
-        if "/" in n and not n.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+        if "/" in n
+        and n not in aliases
+        and not n.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
     }
     names.add("UTC")
     return tuple(sorted(names))
@@ -63,6 +74,29 @@ def grouped_timezones(current: str | None = None) -> list[tuple[str, list[str]]]
         region = name.split("/", 1)[0] if "/" in name else "Other"
         groups.setdefault(region, []).append(name)
     return list(groups.items())
+
+
+def _sort_key(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def timezone_choices(current: str | None = None, at=None) -> list[tuple[str, list[dict]]]:
+    """The picker's list: per region, each zone as `id` (what is stored and posted),
+    `label` ("São Paulo (GMT−3)", with the offset in force `at`, default now) and
+    `country` ("Brazil", for search), ordered by label. Built once per quarter hour:
+    offsets change only at DST transitions, which fall on quarter hours."""
+    moment = at or timezone.now()
+    quarter = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+    return _timezone_choices(current, quarter)
+
+
+@lru_cache(maxsize=32)
+def _timezone_choices(current: str | None, at) -> list[tuple[str, list[dict]]]:
+    groups = []
+    for region, names in grouped_timezones(current):
+        zones = [{"id": n, "label": zone_label(n, at), "country": zone_country(n)} for n in names]
+        groups.append((region, sorted(zones, key=lambda z: _sort_key(z["label"]))))
+    return groups
 
 
 # --- Validators --------------------------------------------------------------------------
@@ -117,16 +151,25 @@ def clean_timezone(value) -> str:
     return name
 
 
-def clean_bio(value) -> str:
+def clean_bio(value) -> RichText:
+    """Markdown (or HTML from older clients) → the source to keep and the HTML to show."""
     raw = str(value or "")
-    if len(raw) > BIO_RAW_MAX:  # before sanitising: don't parse megabytes of markup
+    if len(raw) > BIO_RAW_MAX:  # before rendering: don't parse megabytes of markup
         raise ValidationError(
             f"The bio can be at most {BIO_MAX} characters (it has {len(raw)} with its markup)."
         )
-    html = clean_html(raw)
-    if len(html) > BIO_MAX:
+    rich = from_input(raw)
+    if len(rich.html) > BIO_MAX:
         raise ValidationError(f"The bio can be at most {BIO_MAX} characters.")
-    return html
+    return rich
+
+
+def _expand_bio(changes: dict) -> dict:
+    """A checked bio is stored twice: the HTML shown and the Markdown edited."""
+    rich = changes.get("bio")
+    if not isinstance(rich, RichText):
+        return changes
+    return {**changes, "bio": rich.html, "bio_markdown": rich.source}
 
 
 def clean_price(value) -> Decimal:
@@ -175,6 +218,7 @@ def update_profile(
     the transaction fails; the old files are deleted only after commit, so the
     row never points at a missing file.
     """
+    changes = _expand_bio(changes)
     new_paths: tuple[str, str] | None = store_picture(picture) if picture else None
     try:
         with transaction.atomic():
@@ -226,6 +270,11 @@ def profile_payload(profile: MentorProfile) -> dict:
 # --- What learners see ------------------------------------------------------------------
 
 
+def bio_source(profile: MentorProfile) -> str:
+    """The Markdown the editor starts from (made from the HTML for rows that lack it)."""
+    return settle(profile.bio, profile.bio_markdown).source
+
+
 def card_for(profile: MentorProfile, overrides: dict | None = None) -> dict:
     """The public card of a mentor; `overrides` shows unsaved edits (preview)."""
     data = {**profile_payload(profile), **(overrides or {})}
@@ -246,7 +295,7 @@ def preview_overrides(raw) -> dict:
     cleaners = {
         "display_name": lambda v: clean_text(v, label="Display name", limit=DISPLAY_NAME_MAX),
         "headline": lambda v: clean_text(v, label="Headline", limit=HEADLINE_MAX),
-        "bio": clean_bio,
+        "bio": lambda v: clean_bio(v).html,
         "expertise": lambda v: clean_tags(v, label="Expertise", limit=MAX_EXPERTISE),
         "languages": lambda v: clean_tags(v, label="Language", limit=MAX_LANGUAGES),
         "timezone": clean_timezone,

@@ -13,10 +13,12 @@ from accounts.decorators import mentor_required
 from core.dashboard import render_tab
 
 from . import profile_services as svc
+from . import richtext
 from .profile_forms import ProfileForm, initial_from
 
 TEMPLATE = "accounts/profile_tab.html"
 CALENDAR_CARD = "sessions_app/_calendar_feed_card.html"
+RICHTEXT_PREVIEW = "accounts/_richtext_preview.html"
 
 
 def _has_template(name: str) -> bool:
@@ -33,7 +35,7 @@ def _context(request, form: ProfileForm, profile, **extra) -> dict:
         "profile": profile,
         "profile_user": profile.user,
         "card": svc.card_for(profile),
-        "timezone_groups": svc.grouped_timezones(form["timezone"].value()),
+        "timezone_groups": svc.timezone_choices(form["timezone"].value()),
         "limits": {
             "headline": svc.HEADLINE_MAX,
             "expertise": svc.MAX_EXPERTISE,
@@ -81,6 +83,17 @@ def profile_preview(request):
     profile = svc.get_profile(request.user)
     card = svc.card_for(profile, svc.preview_overrides(request.POST))
     return render(request, f"{TEMPLATE}#preview_card", {"card": card})
+
+
+@mentor_required
+@require_POST
+def richtext_preview(request):
+    """The editors' Preview: `text` rendered by the same code that renders saved text."""
+    text = request.POST.get("text", "")
+    if len(text) > svc.BIO_RAW_MAX:
+        context = {"too_long": True, "limit": svc.BIO_RAW_MAX}
+        return render(request, RICHTEXT_PREVIEW, context, status=400)
+    return render(request, RICHTEXT_PREVIEW, {"html": richtext.render(text)})
 
 
 @mentor_required

@@ -10,6 +10,11 @@ urlpatterns = [
         "mentor/dashboard/profile/preview/", profile_views.profile_preview, name="profile_preview"
     ),
     path(
+        "mentor/dashboard/text-preview/",
+        profile_views.richtext_preview,
+        name="richtext_preview",
+    ),
+    path(
         "mentor/dashboard/profile/picture/remove/",
         profile_views.picture_remove,
         name="profile_picture_remove",

@@ -6,10 +6,12 @@ percentage of the largest value so the templates only set a height/width.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import date
 
+from django.utils import timezone
 from django.utils.html import format_html_join
 
+from core.charts import month_chart
 from core.formatting import money_label as money
 
 from .insights import daypart_totals
@@ -72,32 +74,29 @@ def minutes(value: float | None) -> str:
     return f"{value / 1440:.1f} days"
 
 
-def month_bars(a: Analytics) -> dict:
-    top_sessions = max((m["sessions"] for m in a.monthly), default=0)
-    top_net = max((m["net"] for m in a.monthly), default=Decimal("0"))
+def month_bars(a: Analytics, today: date | None = None) -> dict:
+    """The monthly table rows and two month charts (core.charts): sessions, net earnings."""
+    today = today or timezone.localtime(timezone.now(), a.tz).date()
     rows = [
         {
-            "short": m["month"].strftime("%b"),
-            "label": m["month"].strftime("%B %Y"),
-            "year": m["month"].year,
+            "label": m["month"].strftime("%b %Y"),
             "sessions": m["sessions"],
             "hours": round(m["minutes"] / 60, 1),
-            "sessions_pct": _pct(m["sessions"], top_sessions),
             "net": money(m["net"], a.currency),
-            "net_pct": _pct(m["net"], top_net) if m["net"] > 0 else 0,
         }
         for m in a.monthly
     ]
+    sessions = [
+        (m["month"], m["sessions"], f"{m['sessions']} session{'' if m['sessions'] == 1 else 's'}")
+        for m in a.monthly
+    ]
+    earnings = [(m["month"], m["net"], f"{money(m['net'], a.currency)} net") for m in a.monthly]
     return {
         "rows": rows,
-        "sessions_alt": "Sessions per month: "
-        + "; ".join(f"{r['label']}: {r['sessions']}" for r in rows),
-        "earnings_alt": "Earnings per month: "
-        + "; ".join(f"{r['label']}: {r['net']}" for r in rows),
-        "top_net": money(top_net, a.currency),
-        "has_data": bool(top_sessions or top_net),
+        "sessions_chart": month_chart(sessions, today, integer=True),
+        "earnings_chart": month_chart(earnings, today, integer=False),
+        "has_data": any(m["sessions"] or m["net"] for m in a.monthly),
         "truncated": a.months_truncated,
-        "many": len(rows) > 12,
     }
 
 

@@ -10,7 +10,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+
+from core.formatting import money_label
+from notifications.demo import add_once
 
 from . import queries, services
 from .models import Payout
@@ -53,3 +57,24 @@ def seed(users: dict) -> None:
         services.credit_missing_entries(user)
     _payouts(mentor, MENTOR_PAYOUTS, now)
     _payouts(mentor2, [(Decimal("0.50"), Payout.Status.PAID, 10, "BANK-2026-1103")], now)
+    _note_newest_paid(mentor)
+
+
+def _note_newest_paid(mentor) -> None:
+    """The mentor's "payout paid" note is about the newest paid payout in the history."""
+    payout = (
+        Payout.objects.filter(mentor=mentor, status=Payout.Status.PAID)
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+    if payout is None:
+        return
+    add_once(
+        mentor,
+        "payout_status",
+        f"Your payout of {money_label(payout.amount, payout.currency)} was paid",
+        f"{reverse('earnings_tab')}#payout-{payout.pk}",
+        body=f"Reference: {payout.reference}." if payout.reference else "",
+        read=True,
+        at=payout.processed_at,
+    )

@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import cache
-from core.formatting import cents
+from core.charts import month_chart
+from core.formatting import cents, money_label
 from core.localtime import LocalTime
 
 from .models import LedgerEntry, Payout
@@ -150,18 +151,18 @@ def compute_monthly(mentor, months: int = 12, now: datetime | None = None) -> li
     return result
 
 
-def with_bars(rows: list[dict], height: int = 120) -> list[dict]:
-    """Add `bar` (pixels, 0..height) to monthly rows for the SVG chart."""
-    peak = max((row["net"] for row in rows), default=ZERO)
-    for index, row in enumerate(rows):
-        value = max(row["net"], ZERO)
-        bar = int((value / peak) * height) if peak > 0 else 0
-        if value > 0:
-            bar = max(bar, 2)  # a small month is still visible
-        row["bar"] = bar
-        row["bar_y"] = height - bar
-        row["x"] = index * 40 + 6
-    return rows
+def monthly_chart(rows: list[dict], currency: str, today: date) -> dict:
+    """The net-per-month bar chart (core.charts) of `monthly()` rows: round money
+    ticks, each bar named by its month and net ("Oct 2026: USD 1,234.50 net")."""
+    points = [
+        (
+            datetime.strptime(row["month"], "%Y-%m").date(),
+            row["net"],
+            f"{money_label(row['net'], currency)} net",
+        )
+        for row in rows
+    ]
+    return month_chart(points, today, integer=False)
 
 
 def session_earnings(mentor):

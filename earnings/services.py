@@ -22,7 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import ConflictError, DomainError
-from core.formatting import money  # noqa: F401  (callers format through services.money)
+from core.formatting import (
+    money,  # noqa: F401  (callers format through services.money)
+    money_label,
+)
 from core.jobs import claim_each
 
 from .models import BalanceLock, LedgerEntry, Payout
@@ -188,13 +191,13 @@ def check_payout_amount(mentor, amount: Decimal, *, available: Decimal | None = 
         available = compute_balances(mentor).available
     if amount > available:
         raise DomainError(
-            f"You can request at most {money(max(available, Decimal(0)))} {currency} "
+            f"You can request at most {money_label(max(available, Decimal(0)), currency)} "
             "(your available balance).",
             field="amount",
         )
     if amount < minimum:
         raise DomainError(
-            f"The minimum payout is {money(minimum)} {currency}.",
+            f"The minimum payout is {money_label(minimum, currency)}.",
             field="amount",
         )
 
@@ -286,7 +289,7 @@ def _finish(payout: Payout, status: str, actor, **fields) -> Payout:
                 f"Payout #{payout.pk} is already {payout.get_status_display().lower()}."
             )
         payout.refresh_from_db()
-        amount = f"{money(payout.amount)} {payout.currency}"
+        amount = money_label(payout.amount, payout.currency)
         if status == Payout.Status.PAID:
             _notify_status(
                 payout,
@@ -335,7 +338,7 @@ def mark_processing(payout: Payout, actor=None) -> Payout:
             )
         _notify_status(
             payout,
-            f"Your payout of {money(payout.amount)} {payout.currency} is being processed",
+            f"Your payout of {money_label(payout.amount, payout.currency)} is being processed",
             "",
         )
     return payout

@@ -24,10 +24,12 @@ def _tab_context(request, export_form: LedgerExportForm | None = None) -> dict:
     # Cached figures (earnings.queries); the page first: its key, which also
     # keys the rendered sections, is read before the figures.
     sessions_page = queries.sessions_page(mentor, request.GET.get("page"))
-    months = queries.with_bars(queries.monthly(mentor))
+    months = queries.monthly(mentor)
+    summary = queries.balances(mentor)
     return {
-        "summary": queries.balances(mentor),
+        "summary": summary,
         "months": months,
+        "chart": queries.monthly_chart(months, summary.currency, today),
         "months_newest_first": list(reversed(months)),
         "year_totals": {k: sum(m[k] for m in months) for k in ("sessions", "gross", "fee", "net")},
         "sessions_page": sessions_page,

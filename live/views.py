@@ -2,7 +2,7 @@
 
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -13,9 +13,16 @@ from core.errors import DomainError
 from sessions_app.queries import get_session_for_mentor
 from sessions_app.services import START_WINDOW
 
-from . import services
+from . import queries, services
 
-PAST_TAB = reverse_lazy("sessions_subtab", args=["past"])
+
+def _ended_context(user, member: services.Membership) -> dict:
+    """What the ended screen offers: the mentor's summary, the learner's rating link."""
+    if member.session.status not in services.ENDED_STATUSES:
+        return {"ended": False}
+    if member.is_mentor:
+        return {"ended": True, "summary": queries.call_summary(member.session)}
+    return {"ended": True, "rate_url": queries.rate_url(user, member.session)}
 
 
 def _room_context(request, member: services.Membership, **extra) -> dict:
@@ -42,7 +49,7 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
         else reverse("home"),
         "can_start": member.is_mentor and session.is_startable,
         "start_from": session.starts_at - START_WINDOW,
-        "ended": session.status in services.ENDED_STATUSES,
+        **_ended_context(user, member),
         **extra,
     }
 
@@ -51,6 +58,11 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
 @signin_required
 def room(request, session_id: int):
     member = services.get_room_for_user(request.user, session_id)
+    if getattr(request, "htmx", False):
+        # The page asks when the session ends under it: only the ended panel.
+        context = {"session": member.session, "member": member}
+        context.update(_ended_context(request.user, member))
+        return render(request, "live/room.html#ended_panel", context)
     return render(request, "live/room.html", _room_context(request, member))
 
 
@@ -79,9 +91,10 @@ def end(request, session_id: int):
         services.end_room(request.user, session)
     except DomainError:
         session.refresh_from_db()  # already ended (another tab, the job): nothing to do
+    url = reverse("live_room", args=[session.pk])  # the room shows the call's summary
     if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(PAST_TAB)
-    return HttpResponseRedirect(PAST_TAB)
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
 
 
 @never_cache

@@ -8,9 +8,17 @@ Each value comes from its app's own queries (the same ones the live fragments us
 from functools import cache
 
 from django.conf import settings
+from django.urls import reverse_lazy
 
 from notifications.queries import unread_count
 from requests_app.queries import pending_count
+
+# The learner's pages, drawn by the same bar as the mentor's tabs (mentorhub/_nav.html).
+LEARNER_NAV = [
+    ("home", "My home", reverse_lazy("home")),
+    ("catalog", "Find sessions", reverse_lazy("catalog")),
+    ("mentors", "Mentors", reverse_lazy("mentor_list")),
+]
 
 
 def shell(request) -> dict:
@@ -27,6 +35,7 @@ def shell(request) -> dict:
     def pending_requests() -> int:
         return pending_count(user) if user.is_mentor else 0
 
+    context["learner_nav_items"] = LEARNER_NAV
     context["bell_unread"] = bell_unread
     context["pending_requests"] = pending_requests
     return context

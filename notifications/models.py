@@ -35,6 +35,13 @@ class Notification(models.Model):
     action = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # What a banner is about, so it can count down and close when that changes:
+    # the object's id (a session for session_reminder/session_live; the app that
+    # owns it decides when it is still open, notifications.queries.banner rules),
+    # its name without the time phrase, and the time it counts to or from (UTC).
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_title = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -55,6 +62,13 @@ class Notification(models.Model):
         return self.level == self.Level.URGENT
 
     @property
+    def countdown(self) -> str:
+        """ "start" (counts to a start), "live" (counts from one) or "" (static)."""
+        if self.subject_id is None or self.starts_at is None:
+            return ""
+        return COUNTDOWNS.get(self.kind, "")
+
+    @property
     def action_label(self) -> str:
         """The verb on the banner/toast link: its own, else the kind's."""
         return self.action or ACTION_LABELS.get(self.kind, "Open")
@@ -71,4 +85,9 @@ ACTION_LABELS = {
     Notification.Kind.SESSION_CHANGED: "View session",
     Notification.Kind.PAYOUT_STATUS: "View earnings",
     Notification.Kind.REVIEW: "Read review",
+}
+
+COUNTDOWNS = {
+    Notification.Kind.SESSION_REMINDER: "start",
+    Notification.Kind.SESSION_LIVE: "live",
 }

@@ -3,9 +3,11 @@
 Every function runs a fixed number of queries, however many rows there are.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Notification
@@ -44,11 +46,26 @@ def newer_than(user, last_id: int, limit: int = CATCH_UP_BATCH) -> list[Notifica
     return list(for_user(user).filter(id__gt=last_id).order_by("id")[:limit])
 
 
+# Banner rules: the app that owns a banner's subject says when it is still true
+# (a session's "starts in" goes once it started, ended or was cancelled). Each
+# rule narrows the queryset (in SQL, so the count of queries stays fixed) and
+# is registered in that app's ready(): notifications imports no app above it.
+BannerRule = Callable[[QuerySet], QuerySet]
+_banner_rules: list[BannerRule] = []
+
+
+def register_banner_rule(rule: BannerRule) -> None:
+    if rule not in _banner_rules:
+        _banner_rules.append(rule)
+
+
 def open_banners(user, limit: int = 3) -> list[Notification]:
-    """Recent urgent alerts the user has not dealt with yet, newest first."""
+    """Recent urgent alerts the user has not dealt with yet and that are still
+    true (banner rules), newest first."""
     since = timezone.now() - BANNER_MAX_AGE
-    return list(
-        for_user(user)
-        .filter(level=Notification.Level.URGENT, read_at__isnull=True, created_at__gte=since)
-        .order_by("-id")[:limit]
+    rows = for_user(user).filter(
+        level=Notification.Level.URGENT, read_at__isnull=True, created_at__gte=since
     )
+    for rule in _banner_rules:
+        rows = rule(rows)
+    return list(rows.order_by("-id")[:limit])

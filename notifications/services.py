@@ -54,11 +54,15 @@ def notify(
     url: str = "",
     level: str = Notification.Level.INFO,
     action: str = "",
+    subject: tuple[int, str] | None = None,
+    starts_at=None,
 ) -> Notification:
     """Store a notification for `user` and push it once the transaction commits.
 
     A rolled-back transaction stores nothing and pushes nothing. `url` must be
-    a path of ours ("/live/12/"); anything else is dropped.
+    a path of ours ("/live/12/"); anything else is dropped. `subject` (id,
+    name) and `starts_at` let an urgent banner count down and close when its
+    subject changes (Notification.subject_id).
     """
     if kind not in Notification.Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -72,6 +76,9 @@ def notify(
         url=safe_url(url),
         level=level,
         action=action[:40],
+        subject_id=subject[0] if subject else None,
+        subject_title=subject[1][:200] if subject else "",
+        starts_at=starts_at,
     )
     push_created(notification)
     return notification

@@ -8,12 +8,14 @@ through the service so its session and booking are real (and private).
 
 from datetime import datetime, time, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
+from notifications.demo import add_once
 from sessions_app.models import Session
 
 from .models import SessionRequest
-from .services import accept_request, decline_request
+from .services import accept_request, decline_request, local_label
 
 Status = SessionRequest.Status
 
@@ -122,8 +124,31 @@ def seed(users: dict) -> None:
         visibility=Session.Visibility.PRIVATE
     ).update(visibility=Session.Visibility.PRIVATE)
 
+    _note_newest_pending(mentor)
+
     if not SessionRequest.objects.filter(mentor=mentor2).exists():
         for who, topic, message, spec in MENTOR2_REQUESTS:
             _create(people[who], mentor2, topic, message, spec, 60, 6)
         row = _create(learner2, mentor2, "Design tokens 101", "", [(12, 15)], 60, 100)
         decline_request(mentor2, row, "Out of office that week.")
+
+
+def _note_newest_pending(mentor) -> None:
+    """The mentor's "New request" note is about a request waiting in the Requests tab."""
+    row = (
+        SessionRequest.objects.filter(mentor=mentor, status=Status.PENDING)
+        .select_related("learner")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if row is None:
+        return
+    times = row.preferred_datetimes
+    first = f" · first choice {local_label(mentor, times[0])}" if times else ""
+    add_once(
+        mentor,
+        "new_request",
+        f"New request from {row.learner.display_name}",
+        f"{reverse('requests_tab')}#request-{row.pk}",
+        body=f"{row.topic}{first}",
+    )

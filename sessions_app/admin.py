@@ -43,6 +43,7 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ("mentor",)
     raw_id_fields = ("mentor",)
     readonly_fields = (
+        "description",  # rendered from description_markdown on save
         "booked_count",
         "created_at",
         "updated_at",

@@ -14,8 +14,9 @@ class SessionsAppConfig(AppConfig):
     def ready(self) -> None:
         from core.cache import watch
         from core.jobs import register_job
+        from notifications.queries import register_banner_rule
 
-        from . import services
+        from . import queries, services
         from .fragments import register_fragments
         from .models import Booking, Review, Session
         from .signals import session_completed
@@ -24,6 +25,8 @@ class SessionsAppConfig(AppConfig):
         register_job("sessions.end_overdue", services.end_overdue_sessions)
         register_job("sessions.cancel_unstarted", services.cancel_unstarted_sessions)
         register_fragments()  # participant counts on the mentor's dashboard
+        # Session banners close once the session started, ended or was cancelled.
+        register_banner_rule(queries.open_session_banners)
         # Writes to these rows invalidate their mentor's cached figures and rows.
         watch(Session, "mentor_id")
         watch(Booking, "session__mentor_id")

@@ -9,10 +9,15 @@ Earnings ledger fills exactly as it does for real sessions.
 from datetime import timedelta
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
+
+from notifications.demo import add_once
+from notifications.models import Notification
 
 from .models import Booking, Session
 from .services import clean_description
+from .services.reviews import RATE_ACTION, review_url
 from .signals import session_completed
 
 MENTOR_UPCOMING = [
@@ -30,6 +35,7 @@ MENTOR_UPCOMING = [
     ("Career chat: moving to senior", "Career", 60 * 50, 30, 1, "35.00", ["learner2"]),
     ("Testing with pytest, hands-on", "Python", 60 * 24 * 6, 90, 4, "55.00", []),
 ]
+BOOKED_DEMO_TITLE = "System design for beginners"  # `mentor`'s "New booking" note is about it
 MENTOR_DRAFTS = [
     # title, topic, starts in (minutes), duration, capacity, price, visibility
     ("Async Django in practice", "Django", 60 * 24 * 9, 60, 3, "50.00", "public"),
@@ -121,6 +127,40 @@ def seed(users: dict) -> None:
         _seed_mentor(users, now)
     if not Session.objects.filter(mentor=users["mentor2"]).exists():
         _seed_mentor2(users, now)
+    _seed_notes(users)
+
+
+def _seed_notes(users: dict) -> None:
+    """`mentor` hears of the latest booking of a real session; the learners' review
+    prompts (sent by `session_completed`) offer "Rate session" (also in a database
+    seeded before they did) and are dated when their session ended."""
+    learners = [users[name] for name in ("learner", "learner2") if name in users]
+    prompts = Notification.objects.filter(user__in=learners, kind="review")
+    prompts.filter(action="").update(action=RATE_ACTION)
+    mentors = [users[name] for name in ("mentor", "mentor2") if name in users]
+    ended = Session.objects.filter(
+        mentor__in=mentors, status=Session.Status.COMPLETED, ended_at__isnull=False
+    )
+    for session in ended:
+        # Sent when the session ended, not when the demo was seeded.
+        prompts.filter(url=review_url(session.pk)).update(created_at=session.ended_at)
+    session = Session.objects.filter(mentor=users["mentor"], title=BOOKED_DEMO_TITLE).first()
+    booking = (
+        Booking.objects.filter(session=session, status=Booking.Status.BOOKED)
+        .select_related("learner")
+        .order_by("-pk")
+        .first()
+    )
+    if booking is None:
+        return
+    add_once(
+        users["mentor"],
+        "booking",
+        f"New booking: {session.title}",
+        reverse("session_view", args=[session.pk]),
+        body=f"{booking.learner.display_name} booked a seat "
+        f"({session.booked_count} / {session.capacity}).",
+    )
 
 
 def _seed_mentor(users: dict, now) -> None:

@@ -20,6 +20,7 @@ from core.timebounds import AHEAD_MESSAGE, RANGE_MESSAGE, BoundedDateFormField
 
 from . import messages as msg
 from . import rules
+from .sanitize import settle_description
 
 INPUT = (
     "block w-full min-h-11 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm "
@@ -41,11 +42,8 @@ def _form_field(field: str | None, message: str) -> str | None:
 class SessionForm(forms.Form):
     title = forms.CharField(error_messages={"required": msg.TITLE_REQUIRED})
     topic = forms.CharField(required=False, help_text="e.g. Django, career, CSS")
-    description = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Simple formatting: <strong>, <em>, lists and links.",
-    )
+    # Markdown, shown with the Markdown editor (templates/accounts/_markdown_editor.html).
+    description = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     date = BoundedDateFormField(
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": msg.DATE_REQUIRED, "invalid": msg.DATE_INVALID},
@@ -109,7 +107,9 @@ class SessionForm(forms.Form):
             return {
                 "title": session.title,
                 "topic": session.topic,
-                "description": session.description,
+                "description": settle_description(
+                    session.description, session.description_markdown
+                ).source,
                 "date": local.date(),
                 "start_time": local.time().replace(second=0, microsecond=0),
                 "duration_minutes": session.duration_minutes,
@@ -184,3 +184,23 @@ class CatalogFilterForm(forms.Form):
     date = BoundedDateFormField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+
+class OverlapCheckForm(forms.Form):
+    """The time being picked in the Create/Edit dialog, for the overlap hint.
+
+    Incomplete or impossible input is no hint (the dialog's own fields say what
+    is wrong when it is saved); saving still runs the overlap check itself.
+    """
+
+    date = BoundedDateFormField()
+    start_time = forms.TimeField()
+    duration_minutes = forms.IntegerField(min_value=1, max_value=rules.MAX_DURATION_MINUTES)
+    session = forms.IntegerField(required=False)  # the session being edited: no clash with itself
+
+    def slot(self, mentor) -> tuple[datetime, int] | None:
+        if not self.is_valid():
+            return None
+        d = self.cleaned_data
+        local = datetime.combine(d["date"], d["start_time"].replace(second=0, microsecond=0))
+        return timezone.make_aware(local, mentor.tzinfo), d["duration_minutes"]

@@ -11,12 +11,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.decorators import learner_required, signin_required
 from core.errors import DomainError
 
 from . import services
+from .booking_terms import booking_review
 from .forms import CatalogFilterForm
 from .models import Review
 from .queries import (
@@ -97,24 +98,51 @@ def session_detail(request, pk: int):
 
 
 def _booking_panel(request, session, *, status: int = 200, **extra):
+    """The page's whole booking section (counts, status, actions) after a change."""
     session.refresh_from_db()
     context = _detail_context(request, session, **extra)
     if request.htmx:
-        return render(request, "sessions_app/session_detail.html#booking", context, status=status)
+        response = render(
+            request, "sessions_app/session_detail.html#booking", context, status=status
+        )
+        return trigger_client_event(response, "closeDialog")
     if status == 200:
         return HttpResponseRedirect(reverse("session_detail", args=[session.pk]))
     return render(request, "sessions_app/session_detail.html", context, status=status)
 
 
+def _book_confirmation(request, session):
+    """The review before booking: a dialog for htmx, a page of its own without JS."""
+    try:
+        services.check_bookable(request.user, session)
+    except DomainError:  # booked, full or closed meanwhile: the section says which
+        response = _booking_panel(request, session, status=409)
+        if request.htmx:
+            return reswap(retarget(response, "#booking-section"), "outerHTML")
+        return response
+    context = {
+        "learner_nav": "catalog",
+        "session": session,
+        "mentor": session.mentor,
+        "review": booking_review(session, request.user),
+    }
+    if request.htmx:
+        return render(request, "sessions_app/book_dialog.html", context)
+    return render(request, "sessions_app/book_confirm.html", context)
+
+
 @learner_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def book(request, pk: int):
+    """GET: review time, price and terms; POST: take the seat."""
     session = visible_session_for_learner(request.user, pk)
+    if request.method == "GET":
+        return _book_confirmation(request, session)
     try:
         services.book_session(request.user, session)
     except DomainError as error:
         return _booking_panel(request, session, status=409, error=error.message)
-    return _booking_panel(request, session, flash="You're booked. See you there!")
+    return _booking_panel(request, session, just_booked=True)
 
 
 @learner_required
@@ -138,8 +166,7 @@ def cancel_booking(request, pk: int):
         services.cancel_booking(request.user, booking)
     except DomainError as error:
         return _booking_panel(request, session, status=409, error=error.message)
-    response = _booking_panel(request, session, flash="Your booking was cancelled.")
-    return trigger_client_event(response, "closeDialog") if request.htmx else response
+    return _booking_panel(request, session, flash="Your booking was cancelled.")
 
 
 @learner_required

@@ -10,7 +10,7 @@ from core.cache import WatchedQuerySet
 from core.timebounds import add_minutes
 
 from . import rules
-from .sanitize import clean_description
+from .sanitize import settle_description
 
 
 class SessionQuerySet(WatchedQuerySet):
@@ -46,7 +46,9 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_sessions"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)  # limited HTML, cleaned with bleach on save
+    # Sanitised HTML rendered from description_markdown (display, API); cleaned again on save.
+    description = models.TextField(blank=True)
+    description_markdown = models.TextField(blank=True)  # what the mentor edits
     topic = models.CharField(max_length=100, blank=True)
     starts_at = models.DateTimeField()
     # The rules (and their messages) are the services' (rules.py); the admin shows them too.
@@ -95,11 +97,15 @@ class Session(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Every write path (services, admin, shell) stores only the allowed markup:
-        # templates render the description with |safe.
+        # Every write path (services, admin, shell) stores only the allowed markup
+        # (templates render the description with |safe), rendered from the source.
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "description" in update_fields:
-            self.description = clean_description(self.description)
+        pair = {"description", "description_markdown"}
+        if update_fields is None or pair & set(update_fields):
+            rich = settle_description(self.description, self.description_markdown)
+            self.description, self.description_markdown = rich.html, rich.source
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *pair}
         super().save(*args, **kwargs)
 
     @property

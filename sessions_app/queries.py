@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -81,6 +81,13 @@ def mentor_sessions(mentor, subtab: str, order: str | None = None) -> QuerySet[S
         )
         qs = qs.annotate(attended_count=Coalesce(Subquery(attended), 0))
     return qs.prefetch_related(_active_bookings_prefetch()).order_by(*ORDERINGS[order])
+
+
+def session_row(mentor, pk: int) -> Session:
+    """One row of `mentor_sessions()`, for re-rendering its card alone (same prefetch)."""
+    status = get_session_for_mentor(mentor, pk).status
+    subtab = next(key for key, statuses in SUBTAB_STATUSES.items() if status in statuses)
+    return mentor_sessions(mentor, subtab).get(pk=pk)
 
 
 def sessions_page(mentor, subtab: str, order: str, number, per_page: int) -> Page:
@@ -203,3 +210,36 @@ def feed_sessions(mentor) -> QuerySet[Session]:
         status__in=[Session.Status.SCHEDULED, Session.Status.LIVE, Session.Status.COMPLETED],
         starts_at__gte=since,
     ).order_by("starts_at")
+
+
+# --- Banners (notifications.queries.register_banner_rule, wired in apps.py) ----------
+
+SESSION_BANNER_KINDS = ("session_reminder", "session_live")
+
+
+def open_session_banners(rows: QuerySet) -> QuerySet:
+    """Session banners that are still true, in SQL (one query with the rest).
+
+    "Starts in …" (reminder) stays while the session is scheduled at the time
+    it names, for its mentor or a learner still booked; "is live — Join" stays
+    while it is live and the learner still booked. Started, ended or cancelled
+    sessions and lost bookings leave no banner. Rows without a subject (older
+    or general alerts) are left as they are.
+    """
+    session = Session.objects.filter(pk=OuterRef("subject_id"))
+    scheduled = session.filter(status=Session.Status.SCHEDULED, starts_at=OuterRef("starts_at"))
+    booked = Booking.objects.filter(
+        session_id=OuterRef("subject_id"),
+        learner_id=OuterRef("user_id"),
+        status=Booking.Status.BOOKED,
+    )
+    reminder_true = Exists(scheduled.filter(mentor_id=OuterRef("user_id"))) | (
+        Exists(scheduled) & Exists(booked)
+    )
+    live_true = Exists(session.filter(status=Session.Status.LIVE)) & Exists(booked)
+    return rows.filter(
+        ~Q(kind__in=SESSION_BANNER_KINDS)
+        | Q(subject_id__isnull=True)
+        | (Q(kind="session_reminder") & reminder_true)
+        | (Q(kind="session_live") & live_true)
+    )

@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.timebounds import check_schedulable
 
 from . import messages as msg
-from .sanitize import clean_description
+from .sanitize import RichText, description_text
 
 EDITABLE_FIELDS = (
     "title",
@@ -70,12 +70,12 @@ def check_topic(value) -> str:
     return topic
 
 
-def check_description(value) -> str:
-    """Within the limit, then cleaned to the allowed markup."""
+def check_description(value) -> RichText:
+    """Within the limit, then rendered (Markdown) and cleaned to the allowed markup."""
     description = value or ""
     if len(description) > DESCRIPTION_MAX:
         raise DomainError(msg.DESCRIPTION_TOO_LONG, field="description")
-    return clean_description(description)
+    return description_text(description)
 
 
 def check_starts_at(value) -> datetime:
@@ -181,6 +181,9 @@ def validated(fields: dict, *, session=None) -> dict:
     for name, check in _checks(session).items():
         if name in data:
             data[name] = check(data[name])
+    if "description" in data:  # stored as the HTML shown and the Markdown edited
+        rich = data["description"]
+        data["description"], data["description_markdown"] = rich.html, rich.source
     return data
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mentor/dashboard/", views.sessions_tab, name="dashboard_slash"),
     path("mentor/dashboard/sessions/", views.sessions_tab, name="sessions_tab"),
     path("mentor/dashboard/sessions/new/", views.session_new, name="session_new"),
+    path("mentor/dashboard/sessions/overlap/", views.session_overlap, name="session_overlap"),
     path("mentor/dashboard/sessions/<int:pk>/", views.session_view, name="session_view"),
     path("mentor/dashboard/sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path(

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from accounts.decorators import mentor_required
@@ -15,14 +15,16 @@ from core.errors import DomainError
 
 from . import messages as msg
 from . import services
-from .forms import CancelForm, SessionForm
+from .forms import CancelForm, OverlapCheckForm, SessionForm
 from .models import Session
 from .queries import (
     DEFAULT_ORDER,
     ORDERINGS,
     SUBTABS,
     get_session_for_mentor,
+    overlapping_sessions,
     session_participants,
+    session_row,
     sessions_page,
     subtab_counts,
 )
@@ -169,6 +171,23 @@ def _action_done(request, session: Session, flash: str):
     return trigger_client_event(response, "closeDialog", after="receive")
 
 
+def _card_error(request, session: Session, message: str):
+    """A refused row action, shown where it was asked: on the card (an inline
+    alert) and as a toast, not at the top of a list scrolled out of sight."""
+    if not request.htmx:
+        return _action_error(request, session, message)
+    params = request.POST
+    context = {
+        "s": session_row(request.user, session.pk),
+        "status": _subtab(params.get("tab"), TAB_OF_STATUS[session.status]),
+        "order": params.get("order") if params.get("order") in ORDERINGS else "",
+        "page": {"number": params.get("page", "") if params.get("page", "").isdigit() else 1},
+        "card_error": message,
+    }
+    response = render(request, "sessions_app/_card_error.html", context, status=409)
+    return reswap(retarget(response, f"#session-{session.pk}"), "outerHTML")
+
+
 @mentor_required
 @require_POST
 def session_publish(request, pk: int):
@@ -176,7 +195,7 @@ def session_publish(request, pk: int):
     try:
         session = services.publish_session(request.user, session)
     except DomainError as error:
-        return _action_error(request, session, error.message)
+        return _card_error(request, session, error.message)
     return _action_done(
         request, session, f"‘{session.title}’ is published and listed in Scheduled."
     )
@@ -237,3 +256,18 @@ def session_view(request, pk: int):
         request, tab, open_dialog="sessions_app/session_view_dialog.html", **context
     )
     return render_tab(request, "sessions_app/sessions_tab.html", context, tab="sessions")
+
+
+@mentor_required
+@require_GET
+def session_overlap(request):
+    """The overlap hint for the time picked in the Create/Edit dialog (htmx, on change)."""
+    form = OverlapCheckForm(request.GET)
+    slot = form.slot(request.user)
+    overlaps = []
+    if slot:
+        overlaps = overlapping_sessions(
+            request.user, *slot, exclude=form.cleaned_data.get("session")
+        )
+    context = {"overlaps": overlaps, "checked": bool(slot)}
+    return render(request, "sessions_app/_overlap_warning.html", context)

@@ -1,9 +1,14 @@
 """Shell helpers: the realtime client's start values and banners on page load."""
 
+import math
+
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
+
+from core.formatting import time_label
 
 from .. import queries
 
@@ -46,10 +51,49 @@ def notification_banners(context) -> str:
     return render_to_string("notifications/_banners.html", {"banners": banners})
 
 
+def _minutes(count: int) -> str:
+    hours, minutes = divmod(count, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def countdown_phrase(mode: str, starts_at, now) -> str:
+    """The words after a banner's subject, as of `now`.
+
+    Mirrors static/js/banners.js (which re-words it each minute in the
+    browser): "start" counts to a start ("starts in 3 min", "is starting now",
+    "was due 2 min ago"), "live" from one ("is live now", "started 2 min ago").
+    """
+    seconds = (starts_at - now).total_seconds()
+    if mode == "live":
+        since = -seconds
+        return "is live now" if since < 60 else f"started {_minutes(math.floor(since / 60))} ago"
+    if seconds > 0:
+        return f"starts in {_minutes(math.ceil(seconds / 60))}"
+    if seconds > -60:
+        return "is starting now"
+    return f"was due {_minutes(math.floor(-seconds / 60))} ago"
+
+
+@register.filter
+def countdown_text(n) -> str:
+    """A counting banner's words at render time (the browser keeps them current)."""
+    return countdown_phrase(n.countdown, n.starts_at, timezone.now()) if n.countdown else ""
+
+
+@register.filter
+def countdown_label(n) -> str:
+    """What screen readers get instead of the ticking words: the fixed time."""
+    if not n.countdown:
+        return ""
+    verb = "started at" if n.countdown == "live" else "starts at"
+    return f"{verb} {time_label(n.starts_at)}"
+
+
 @register.filter
 def ago(value) -> str:
     """ "just now", "5 minutes ago", "2 days ago" (coarse, like a feed)."""
-    from django.utils import timezone
     from django.utils.timesince import timesince
 
     if not value:

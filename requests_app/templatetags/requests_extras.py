@@ -6,6 +6,8 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from core.formatting import day_label
+
 from ..queries import learner_requests
 
 register = template.Library()
@@ -28,7 +30,8 @@ def learner_requests_section(context) -> SafeString:
 
 @register.filter
 def age(value: datetime | None) -> str:
-    """Compact age of a timestamp: "just now", "5 min ago", "2 h ago", "3 d ago"."""
+    """Compact age of a timestamp: "just now", "5 min ago", "2 h ago", "3 d ago",
+    then the day ("Tue 20 Oct 2026")."""
     if not value:
         return ""
     seconds = (timezone.now() - value).total_seconds()
@@ -40,5 +43,4 @@ def age(value: datetime | None) -> str:
         return f"{int(seconds // 3600)} h ago"
     if seconds < 86400 * 30:
         return f"{int(seconds // 86400)} d ago"
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%b %Y}"
+    return day_label(value)  # the house date style, in the active zone

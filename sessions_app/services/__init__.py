@@ -19,7 +19,7 @@ Callers import from `sessions_app.services`; the names below stay public.
 from ..queries import get_session_for_mentor
 from ..rules import EDITABLE_FIELDS, MAX_DURATION_MINUTES, START_WINDOW
 from ..sanitize import clean_description
-from .bookings import book_session, cancel_booking
+from .bookings import book_session, cancel_booking, check_bookable
 from .calendar_feed import rotate_calendar_token
 from .jobs import cancel_unstarted_sessions, end_overdue_sessions, send_session_reminders
 from .lifecycle import (
@@ -42,6 +42,7 @@ __all__ = [
     "cancel_booking",
     "cancel_session",
     "cancel_unstarted_sessions",
+    "check_bookable",
     "clean_description",
     "create_session",
     "delete_draft",

@@ -17,16 +17,7 @@ from . import notices
 
 def book_session(learner, session: Session) -> Booking:
     """Take a seat; capacity holds even when two learners race for the last one."""
-    if not getattr(learner, "is_learner", False):
-        raise DomainError(msg.ONLY_LEARNERS_BOOK)
-    if session.status != Session.Status.SCHEDULED or session.ends_at <= timezone.now():
-        raise ConflictError(msg.NOT_OPEN_FOR_BOOKING)
-    if Booking.objects.filter(
-        session=session, learner=learner, status=Booking.Status.BOOKED
-    ).exists():
-        raise ConflictError(msg.ALREADY_BOOKED)
-    if session.is_private:  # seats of a private session are arranged by its mentor
-        raise ConflictError(msg.PRIVATE_NOT_BOOKABLE)
+    check_bookable(learner, session)
     try:
         with transaction.atomic():
             _take_seat(session)
@@ -39,6 +30,25 @@ def book_session(learner, session: Session) -> Booking:
     except IntegrityError as exc:  # the one-active-booking constraint
         raise ConflictError(msg.ALREADY_BOOKED) from exc
     return booking
+
+
+def check_bookable(learner, session: Session) -> None:
+    """Raise DomainError/ConflictError unless `learner` may book a seat now.
+
+    The confirmation step asks first; `book_session` asks again (and `_take_seat`
+    settles the race for the last seat)."""
+    if not getattr(learner, "is_learner", False):
+        raise DomainError(msg.ONLY_LEARNERS_BOOK)
+    if session.status != Session.Status.SCHEDULED or session.ends_at <= timezone.now():
+        raise ConflictError(msg.NOT_OPEN_FOR_BOOKING)
+    if Booking.objects.filter(
+        session=session, learner=learner, status=Booking.Status.BOOKED
+    ).exists():
+        raise ConflictError(msg.ALREADY_BOOKED)
+    if session.is_private:  # seats of a private session are arranged by its mentor
+        raise ConflictError(msg.PRIVATE_NOT_BOOKABLE)
+    if session.is_full:
+        raise ConflictError(msg.FULL)
 
 
 def _take_seat(session: Session) -> None:
@@ -79,5 +89,6 @@ def cancel_booking(learner, booking: Booking) -> Booking:
         session.refresh_from_db(fields=["booked_count", "capacity", "status"])
         push_update(session.mentor_id, "participants", session_id=session.pk)
         notices.booking_cancelled(session, learner)
+        notices.banners_changed([learner.pk])  # their "starts in" banner goes with the seat
     booking.refresh_from_db()
     return booking

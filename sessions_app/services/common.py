@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import Http404
 
 from core.errors import DomainError
+from core.formatting import time_label
 from notifications.services import push_update
 
 from .. import messages as msg
@@ -30,7 +31,7 @@ def check_overlap(mentor, starts_at: datetime, duration: int, *, exclude: int | 
     clashes = overlapping_sessions(mentor, starts_at, duration, exclude=exclude)
     if clashes:
         other = clashes[0]
-        at = other.starts_at.astimezone(mentor.tzinfo).strftime("%H:%M")
+        at = time_label(other.starts_at, mentor.tzinfo)
         raise DomainError(msg.overlaps(other.title, at), field="starts_at")
 
 

@@ -117,6 +117,8 @@ def update_session(mentor, session: Session, **fields) -> Session:
         if session.status == Session.Status.SCHEDULED:
             learners = [b.learner for b in active_bookings(session)]
             notices.session_updated(learners, old, session)
+            if "starts_at" in changes:  # a "starts in" banner names the old time
+                notices.banners_changed([mentor.pk, *(learner.pk for learner in learners)])
         if "capacity" in changes:
             push_participants(session.pk)
     return session
@@ -178,6 +180,7 @@ def cancel_and_release(
     # Open room sockets of the mentor and the learners re-check and close.
     recheck_access([session.mentor_id, *(learner.pk for learner in learners)])
     notices.session_cancelled(learners, session, reason)
+    notices.banners_changed([session.mentor_id, *(learner.pk for learner in learners)])
     push_participants(session.pk)
     return True
 
@@ -216,7 +219,10 @@ def start_session(mentor, session: Session) -> Session:
             if session.status == Session.Status.LIVE:
                 return session
             raise ConflictError(msg.START_NOT_ANY_MORE)
-        notices.session_live([b.learner for b in active_bookings(session)], session, mentor)
+        learners = [b.learner for b in active_bookings(session)]
+        notices.session_live(learners, session, mentor)
+        # The mentor's "starts in" goes (they are in it); learners' turns into "is live".
+        notices.banners_changed([session.mentor_id, *(learner.pk for learner in learners)])
     return session
 
 
@@ -236,6 +242,9 @@ def end_session(mentor, session: Session) -> Session:
         if not won:
             session.refresh_from_db()
             raise ConflictError(msg.END_ONLY_LIVE)
+        booked = Booking.objects.filter(session=session, status=Booking.Status.BOOKED)
+        # Both sides' "is live — Join" / "starts in" banners close.
+        notices.banners_changed([session.mentor_id, *booked.values_list("learner_id", flat=True)])
         Booking.objects.filter(
             session=session, status=Booking.Status.BOOKED, joined_at__isnull=False
         ).update(status=Booking.Status.ATTENDED)

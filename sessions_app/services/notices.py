@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from core.formatting import local_time_label
-from notifications.services import notify
+from core.formatting import local_time_label, zone_label
+from notifications.services import notify, push_update
 
 from ..models import Session
 
@@ -43,7 +43,7 @@ def change_summary(reader, old: dict, session: Session) -> str:
         lines.append(
             f"New time: {local_time_label(reader, session.starts_at)} "
             f"(was {local_time_label(reader, old['starts_at'])}, "
-            f"{getattr(reader.tzinfo, 'key', 'UTC')})."
+            f"{zone_label(getattr(reader.tzinfo, 'key', 'UTC'), session.starts_at)})."
         )
     if "duration_minutes" in old:
         lines.append(
@@ -80,7 +80,13 @@ def session_cancelled(learners: Iterable, session: Session, reason: str) -> None
         )
 
 
+def _subject(session: Session) -> tuple[int, str]:
+    """What a session's banner names and closes with (Notification.subject_id)."""
+    return (session.pk, f"‘{session.title}’")
+
+
 def session_live(learners: Iterable, session: Session, mentor) -> None:
+    """ "Is live — Join": a banner counting from the start, until the session ends."""
     for learner in learners:
         notify(
             learner,
@@ -89,6 +95,8 @@ def session_live(learners: Iterable, session: Session, mentor) -> None:
             body=f"{mentor.display_name} has started the session.",
             url=_room_url(session),
             level="urgent",
+            subject=_subject(session),
+            starts_at=session.started_at or session.starts_at,
         )
 
 
@@ -140,6 +148,8 @@ def reminders(session: Session, learners: Iterable, minutes: int) -> None:
         url=_room_url(session),
         level="urgent",
         action="Start Session",
+        subject=_subject(session),
+        starts_at=session.starts_at,
     )
     for learner in learners:
         notify(
@@ -149,4 +159,14 @@ def reminders(session: Session, learners: Iterable, minutes: int) -> None:
             body=f"With {session.mentor.display_name}. The Join link opens the room.",
             url=_room_url(session),
             level="urgent",
+            subject=_subject(session),
+            starts_at=session.starts_at,
         )
+
+
+def banners_changed(user_ids: Iterable[int | None]) -> None:
+    """After commit, these users' open pages re-read their banners: a session
+    that started, ended or was cancelled (or a lost booking) leaves none
+    (sessions_app.queries.open_session_banners decides, the push only hints)."""
+    for user_id in sorted({pk for pk in user_ids if pk}):
+        push_update(user_id, "banners")

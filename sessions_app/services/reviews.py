@@ -19,6 +19,7 @@ from notifications.services import notify
 from ..models import Booking, Review, Session
 
 MAX_COMMENT = 2000
+RATE_ACTION = "Rate session"  # the link on a learner's review prompt
 
 
 def review_url(session_id: int) -> str:
@@ -99,6 +100,7 @@ def ask_for_reviews(session: Session) -> int:
             f"How was “{session.title}”?",
             body=f"Rate your session with {mentor_name}: it takes a few seconds.",
             url=review_url(session.pk),
+            action=RATE_ACTION,  # the kind's default, "Read review", is the mentor's verb
         )
     return len(learners)
 

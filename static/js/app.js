@@ -74,7 +74,11 @@
   let returnFocusUntil = 0;
   document.addEventListener("htmx:beforeRequest", function (event) {
     const target = event.detail.target;
-    if (target && target.id === "dialog-slot") opener = event.detail.elt;
+    if (!target || target.id !== "dialog-slot") return;
+    // A ⋯ menu's item is hidden once chosen: focus returns to the menu's button.
+    const menu = event.detail.elt.closest && event.detail.elt.closest('[role="menu"][id]');
+    const menuButton = menu && document.querySelector('[aria-controls="' + CSS.escape(menu.id) + '"]');
+    opener = menuButton || event.detail.elt;
   });
   function openerNow() {
     if (!opener) return null;
@@ -113,6 +117,22 @@
   // A server answer with HX-Trigger: closeDialog closes the open dialog.
   document.addEventListener("closeDialog", function () {
     document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
+  });
+  // showModal() makes the page inert, but Tab still leaves for the browser's own
+  // UI: wrap it between the open dialog's first and last focusable element.
+  const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), " +
+    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+  document.addEventListener("keydown", function (event) {
+    const dialog = event.key === "Tab" && document.querySelector("dialog[data-modal][open]");
+    if (!dialog) return;
+    const items = Array.prototype.filter.call(dialog.querySelectorAll(FOCUSABLE), function (el) {
+      return el.getClientRects().length > 0;
+    });
+    if (!items.length) return;
+    const first = items[0], last = items[items.length - 1], active = document.activeElement;
+    const outside = !dialog.contains(active);
+    if (event.shiftKey && (active === first || outside)) { event.preventDefault(); last.focus(); }
+    if (!event.shiftKey && (active === last || outside)) { event.preventDefault(); first.focus(); }
   });
 
   // A tab swap replaces the tab list (out of band), which drops the focus on

@@ -129,6 +129,25 @@ export class Socket {
     if (this.ws) this.lost(1006);
   }
 
+  /** Try again now (a Retry button): forget the backoff and open a fresh
+   * connection, replacing one that has not been confirmed yet. False when
+   * the socket is confirmed open, stopped, or refreshing its cookies. */
+  reconnectNow() {
+    if (this.status === "open" || this.closedForGood || this.unloading || this.status === "refreshing") return false;
+    const ws = this.ws;
+    this.clearTimers();
+    this.ws = null;
+    if (ws) {
+      try {
+        ws.close();
+      } catch (_) { /* already closed */ }
+    }
+    this.attempt = 0;
+    this.setStatus("reconnecting");
+    this.connect();
+    return true;
+  }
+
   /** Close for good: no reconnect. */
   stop(code = 1000) {
     this.closedForGood = true;

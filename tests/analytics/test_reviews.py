@@ -73,6 +73,7 @@ def test_completion_asks_each_attended_learner_once(mentor, learner, other_learn
     asked = Notification.objects.filter(kind="review")
     assert [n.user_id for n in asked] == [learner.pk]
     assert asked[0].url == f"/sessions/{s.pk}/review/"
+    assert asked[0].action_label == "Rate session"  # not the mentor's "Read review"
 
 
 def test_ending_a_live_session_asks_for_reviews(mentor, learner):

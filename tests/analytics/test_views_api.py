@@ -45,7 +45,7 @@ def test_it_shows_cards_charts_and_reviews(mentor_client, data):
         assert label in html
     assert 'data-chart="sessions"' in html and 'data-chart="heatmap"' in html
     assert 'data-chart="ratings"' in html and 'data-chart="demand"' in html
-    assert "USD 54.00" in html
+    assert "USD\u00a054.00" in html
     assert "5.0 / 5" in html
     assert "Brilliant &lt;b&gt;session&lt;/b&gt;" in html  # plain text, escaped
     assert 'aria-current="page"' in html and "Last 90 days" in html
@@ -80,7 +80,7 @@ def test_empty_data_shows_empty_states(mentor_client):
     for card in ("rating", "repeat", "attendance", "acceptance"):
         assert f'data-card="{card}"' in html
         assert html.split(f'data-card="{card}"')[1].split("</dd>")[0].endswith(">—")
-    assert "USD 0.00" in html and "no answered requests" in html
+    assert "USD\u00a00.00" in html and "no answered requests" in html
 
 
 def test_a_learner_gets_403_and_anonymous_goes_to_login(learner_client, anon_client):

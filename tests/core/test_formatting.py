@@ -17,7 +17,13 @@ def test_money_is_two_places_rounded_half_up():
     assert formatting.money(Decimal("120")) == "120.00"
     assert formatting.money(Decimal("0.005")) == "0.01"
     assert formatting.money(None) == "0.00"
-    assert formatting.money_label(Decimal("1234.5"), "EUR") == "EUR 1,234.50"
+    assert formatting.money_label(Decimal("1234.5"), "EUR") == "EUR\u00a01,234.50"
+    assert formatting.money_label(Decimal("-990"), "USD") == "USD\u00a0-990.00"
+
+
+def test_the_currency_is_joined_by_a_no_break_space():
+    label = formatting.money_label(Decimal("990"), "USD")
+    assert " " not in label and label.split("\u00a0") == ["USD", "990.00"]
 
 
 def test_the_local_time_label_is_in_the_users_zone():
@@ -43,4 +49,4 @@ def test_templates_use_the_same_functions():
         "{% load formatting %}{{ a|money }}|{{ a|money_label:'EUR' }}|{{ w|local_time_label:u }}"
     )
     html = template.render({"a": Decimal("1234.5"), "w": WHEN, "u": BERLIN})
-    assert html == "1234.50|EUR 1,234.50|Tue 14 Jul, 09:00"
+    assert html == "1234.50|EUR\u00a01,234.50|Tue 14 Jul, 09:00"

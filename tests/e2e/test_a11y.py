@@ -14,7 +14,8 @@ from tests.security.browser import axe_violations, describe, new_context, open_p
 from tests.security.builders import build_world
 from tests.security.pages import PAGES, page_ids
 
-WIDTHS = [1280, 375]
+# Desktop and the smallest phone the issue names (#18): 1280×900 and 360×740.
+SIZES = [(1280, 900), (360, 740)]
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +34,15 @@ def test_page_has_no_serious_accessibility_violations(
     if missing:
         pytest.skip(f"{missing} does not exist yet (its feature has not landed)")
     problems = []
-    for width in WIDTHS:
+    for width, height in SIZES:
         _context, tab = open_page(
-            browser, server_url, world, page_spec, width=width, context=shared_context
+            browser,
+            server_url,
+            world,
+            page_spec,
+            width=width,
+            height=height,
+            context=shared_context,
         )
         try:
             violations = axe_violations(tab)

@@ -197,7 +197,9 @@ def test_the_mentor_ends_the_session_for_everyone(
 
     mpage.get_by_role("button", name="End session for everyone").click()
     dialog.get_by_role("button", name="End session").click()
-    expect(mpage).to_have_url(f"{server_url}/mentor/dashboard/sessions/past/")
+    # The mentor stays in the room and reads the summary there (test_live_room_layout.py).
+    expect(mpage).to_have_url(f"{server_url}{room}")
+    expect(mpage.get_by_role("region", name="Summary")).to_be_visible()
     expect(status(lpage)).to_have_text("Session ended")
     expect(lpage.get_by_role("heading", name="Session ended")).to_be_visible()
     assert lpage.evaluate("Object.keys(window.__live.pcs).length") == 0

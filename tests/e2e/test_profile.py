@@ -11,15 +11,19 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.models import MentorProfile, User
+from core.formatting import zone_label
 from sessions_app.models import Session
 from tests.conftest import make_user
 from tests.e2e.conftest import (
     no_horizontal_overflow,
+    open_signed_in,
     screenshot,
+    sideways_scrollers,
     sign_in,
     start_server,
     stop_server,
 )
+from tests.security.browser import axe_violations, describe
 
 TAB = "/mentor/dashboard/profile/"
 
@@ -48,6 +52,13 @@ def jpeg(color=(220, 40, 40), size=(400, 300)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="JPEG")
     return out.getvalue()
+
+
+def zone_picker(page):
+    """The Time zone combobox, once zone-picker.js has put it over the <select>."""
+    picker = page.locator("input[role=combobox]").and_(page.get_by_label("Time zone"))
+    expect(picker).to_be_visible()
+    return picker
 
 
 def open_profile(page, base, user):
@@ -141,10 +152,12 @@ def test_changing_the_time_zone_shifts_times_on_my_sessions(base, page, ann):
     page.goto(f"{base}/mentor/dashboard/sessions/scheduled/")
     row = page.locator("li", has_text="Zone check")
     expect(row).to_contain_text("13:00")
-    expect(row).to_contain_text("CET")
+    expect(page.get_by_text("times in Berlin (GMT+1)")).to_be_visible()  # the zone, by name
 
     page.get_by_role("tab", name="Profile").click()
-    page.get_by_label("Time zone").select_option("Asia/Tokyo")
+    picker = zone_picker(page)
+    picker.fill("tokyo")
+    page.get_by_role("option", name=re.compile(r"^Tokyo \(GMT\+9\)")).click()
     page.get_by_role("button", name="Save profile").click()
     expect(page.locator("#profile-save-status")).to_contain_text("JST")
     assert User.objects.get(pk=ann.pk).timezone == "Asia/Tokyo"
@@ -152,7 +165,7 @@ def test_changing_the_time_zone_shifts_times_on_my_sessions(base, page, ann):
     page.get_by_role("tab", name=re.compile("^My Sessions")).click()
     row = page.locator("li", has_text="Zone check")
     expect(row).to_contain_text("21:00")
-    expect(row).to_contain_text("JST")
+    expect(page.get_by_text("times in Tokyo (GMT+9)")).to_be_visible()
 
 
 def test_field_errors_show_inline_and_the_tag_editor_works_by_keyboard(base, page, ann):
@@ -267,3 +280,87 @@ def test_the_profile_tab_fits_a_360_px_phone(base, browser, ann):
     assert no_horizontal_overflow(page)
     screenshot(page, "profile-360")
     context.close()
+
+
+SAO_PAULO = re.compile(r"^São Paulo \(GMT−3\)")
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (1280, 900)], ids=["phone", "desktop"])
+def test_the_zone_picker_finds_a_zone_by_typing_and_the_profile_shows_its_name(
+    base, browser, ann, width, height
+):
+    viewport = {"width": width, "height": height}
+    _, page = open_signed_in(browser, base, ann, TAB, viewport=viewport, has_touch=width < 600)
+    picker = zone_picker(page)
+    expect(picker).to_have_value(zone_label("Europe/Berlin"))  # "Berlin (GMT+1)", not the id
+    expect(picker).to_have_attribute("aria-expanded", "false")
+
+    picker.click()
+    picker.fill("sao")
+    expect(picker).to_have_attribute("aria-expanded", "true")
+    option = page.get_by_role("option", name=SAO_PAULO)
+    expect(option).to_be_visible()
+    expect(option).to_contain_text("Brazil")
+    assert no_horizontal_overflow(page) and sideways_scrollers(page) == []
+    box, list_box = picker.bounding_box(), page.get_by_role("listbox").bounding_box()
+    assert list_box["x"] >= 0 and list_box["x"] + list_box["width"] <= width
+    assert list_box["y"] >= box["y"] + box["height"] - 1  # below the field, not over it
+    screenshot(page, f"profile-zone-picker-open-{width}")
+    # axe with the list open: nothing serious in the combobox, its listbox or options.
+    ours = [
+        v
+        for v in axe_violations(page)
+        if any("zone" in n or "option" in n or "listbox" in n for n in v["nodes"])
+    ]
+    assert ours == [], describe(ours)
+
+    option.click()
+    expect(picker).to_have_value("São Paulo (GMT−3)")
+    expect(picker).to_have_attribute("aria-expanded", "false")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator("#profile-save-status")).to_contain_text("GMT−3")
+    assert User.objects.get(pk=ann.pk).timezone == "America/Sao_Paulo"
+
+    picker = zone_picker(page)  # the editor was re-rendered
+    expect(picker).to_have_value("São Paulo (GMT−3)")
+    expect(page.locator("#profile-preview")).to_contain_text("São Paulo (GMT−3)")
+    text = page.locator("body").inner_text()
+    assert "America/Sao_Paulo" not in text and "-03" not in text
+    assert "Sao_Paulo" not in page.locator("#profile-preview").inner_html()
+    assert no_horizontal_overflow(page) and page.js_errors == []
+    screenshot(page, f"profile-zone-saved-{width}")
+
+
+def test_the_zone_picker_works_by_keyboard_and_finds_countries_and_offsets(base, page, ann):
+    open_profile(page, base, ann)
+    picker = zone_picker(page)
+    for query in ("paulo", "Brazil", "GMT-3", "utc−3", "america sao"):
+        picker.fill(query)
+        expect(page.get_by_role("option", name=SAO_PAULO)).to_be_visible()
+    picker.fill("kolkata")
+    expect(page.get_by_role("option")).to_have_count(1)
+    expect(page.get_by_role("status").filter(has_text="1 time zone")).to_have_count(1)
+
+    picker.fill("paulo")
+    picker.press("ArrowDown")
+    expect(picker).to_have_attribute("aria-activedescendant", re.compile(r"-0$"))
+    expect(page.get_by_role("option", name=SAO_PAULO)).to_have_attribute("aria-selected", "true")
+    picker.press("Enter")  # chooses; does not submit the form
+    expect(picker).to_have_value("São Paulo (GMT−3)")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    assert User.objects.get(pk=ann.pk).timezone == "Europe/Berlin"
+
+    picker.fill("ber")
+    picker.press("Escape")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    picker.fill("Atlantis")
+    expect(page.get_by_text("No time zone matches “Atlantis”")).to_be_visible()
+    picker.press("Tab")
+    page.get_by_role("button", name="Save profile").click()
+    error = page.locator("#id_timezone-error")
+    expect(error).to_contain_text("isn't a known time zone")
+    picker = zone_picker(page)
+    expect(picker).to_have_value("Atlantis")  # kept, with the message next to it
+    expect(picker).to_have_attribute("aria-invalid", "true")
+    assert "id_timezone-error" in picker.get_attribute("aria-describedby")
+    assert User.objects.get(pk=ann.pk).timezone == "Europe/Berlin"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 
 from accounts.demo import seed_accounts
+from core.formatting import zone_label
 from requests_app.models import SessionRequest
 from sessions_app.models import Session
 from tests.e2e.conftest import no_horizontal_overflow, screenshot, sign_in
@@ -21,7 +22,7 @@ def _local_slots(zone: str, *hours: int) -> list[datetime]:
 def _send_request(page, server_url: str, mentor, first: datetime, second: datetime) -> None:
     """The learner fills the real request form with two preferred times and sends it."""
     page.goto(f"{server_url}/mentors/{mentor.pk}/request/")
-    expect(page.get_by_text("Europe/London").first).to_be_visible()
+    expect(page.get_by_text(zone_label("Europe/London")).first).to_be_visible()  # "London (GMT+0)"
     page.get_by_label("Topic").fill("Review my <b>Django</b> API")
     page.get_by_label("Message").fill("Nested routes confuse me.\nSecond line.")
     page.get_by_label("First choice").fill(first.strftime("%Y-%m-%dT%H:%M"))

@@ -136,16 +136,18 @@ def requests_sink(world: World) -> list[Visit]:
 
 
 def profile_sink(world: World) -> list[Visit]:
-    """Mentor display name, headline, bio (through the profile cleaner) and expertise."""
+    """Mentor display name, headline, bio (rendered and cleaned, and its source) and expertise."""
     from accounts.profile_services import clean_bio
 
     visits = []
     for i, payload in enumerate(PAYLOADS):
         mentor = make_user(f"xss_mentor_{i}", User.Role.MENTOR)
+        bio = clean_bio(payload)  # the Markdown source is shown in the editor's textarea
         MentorProfile.objects.filter(user=mentor).update(
             display_name=payload[:100],
             headline=payload[:120],
-            bio=clean_bio(payload),
+            bio=bio.html,
+            bio_markdown=bio.source,
             expertise=[payload[:40], "Python"],
             languages=[payload[:40]],
         )

@@ -41,6 +41,7 @@ def test_mark_paid_action_asks_for_a_reference_then_notifies(admin_client, funde
     data = {"action": "mark_paid", "_selected_action": [payout.pk]}
     ask = admin_client.post(CHANGELIST, data)
     assert ask.status_code == 200 and "Payment reference" in ask.content.decode()
+    assert "USD\u00a040.00" in ask.content.decode()  # the one money style (#18)
     payout.refresh_from_db()
     assert payout.status == "requested"
     done = admin_client.post(CHANGELIST, {**data, "apply": "1", "value": "BANK-1"})

@@ -85,7 +85,7 @@ def test_tab_api_csv_and_report_agree_to_the_cent(demo):
 
     html = jwt_client(demo).get("/mentor/dashboard/earnings/").content.decode()
     for value in (net, available, paid):
-        assert f">{value:.2f} <span" in html
+        assert f">USD\u00a0{value:,.2f}</p>" in html
 
     today = timezone.localdate()
     export = jwt_client(demo).get(

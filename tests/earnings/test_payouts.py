@@ -43,8 +43,8 @@ def test_it_requests_a_payout_and_reserves_it(funded_mentor):
         ("abc", "as a number"),
         ("", "Enter an amount"),
         ("NaN", "as a number"),
-        ("300.01", "at most 300.00 USD"),
-        ("19.99", "minimum payout is 20.00 USD"),
+        ("300.01", "at most USD\u00a0300.00"),
+        ("19.99", "minimum payout is USD\u00a020.00"),
     ],
 )
 def test_it_refuses_bad_amounts(funded_mentor, amount, message):
@@ -85,7 +85,7 @@ def test_mark_paid_notifies_the_mentor_once(funded_mentor, staff):
     assert payout.status == "paid" and payout.reference == "R1" and payout.processed_at
     assert payout.processed_by == staff
     note = Notification.objects.get(user=funded_mentor)
-    assert note.kind == "payout_status" and "120.00 USD" in note.title and "paid" in note.title
+    assert note.kind == "payout_status" and "USD\u00a0120.00" in note.title and "paid" in note.title
     assert note.url == "/mentor/dashboard/earnings/"
     with pytest.raises(ConflictError, match="already paid"):
         services.mark_paid(payout, "R2")

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from earnings.models import LedgerEntry, Payout
+from tests.analytics.builders import ledger
 
 from .builders import completed_session, entry, many_learners
 
@@ -32,6 +33,16 @@ def test_it_shows_summary_months_sessions_and_payouts(mentor_client, funded_ment
     assert "Intro to DRF" in html and "90.00" in html
     assert 'data-status="failed"' in html and "IBAN" in html
     assert 'role="img"' in html and 'id="monthly-table"' in html
+
+
+def test_the_chart_has_a_scale_and_names_each_bar_by_its_net(mentor_client, mentor):
+    ledger(mentor, "1234.50", created_at=timezone.now() - timedelta(minutes=5))
+    html = mentor_client.get(URL).content.decode()
+    this_month = timezone.localdate().strftime("%b %Y")
+    assert f'aria-label="{this_month}: USD\u00a01,234.50 net (this month)"' in html
+    assert html.count('tabindex="0" role="img"') == 12
+    axis = html.split('data-axis="y"')[1].split("</div>")[0]
+    assert [t.split("<")[0] for t in axis.split('%">')[1:]] == ["0", "500", "1,000", "1,500"]
 
 
 def test_htmx_gets_only_the_panel(mentor_client, funded_mentor):
@@ -62,7 +73,7 @@ def test_request_payout_goes_through_a_confirmation_step(mentor_client, funded_m
     review = mentor_client.post(DIALOG, {"action": "review", "amount": "120.00"}, **HTMX)
     html = review.content.decode()
     assert review.status_code == 200
-    assert 'You are requesting <strong class="tabular-nums">120.00 USD</strong>' in html
+    assert 'You are requesting <strong class="tabular-nums">USD\u00a0120.00</strong>' in html
     assert "Payouts are processed within 3 business days." in html
     assert not Payout.objects.exists()
     key = html.split('name="idempotency_key" value="')[1].split('"')[0]
@@ -86,8 +97,8 @@ def test_request_payout_goes_through_a_confirmation_step(mentor_client, funded_m
 @pytest.mark.parametrize(
     "amount, message",
     [
-        ("19.99", "minimum payout is 20.00 USD"),
-        ("300.01", "at most 300.00 USD"),
+        ("19.99", "minimum payout is USD\u00a020.00"),
+        ("300.01", "at most USD\u00a0300.00"),
         ("1.234", "two decimal"),
     ],
 )
@@ -101,7 +112,7 @@ def test_bad_amounts_show_in_the_dialog(mentor_client, funded_mentor, amount, me
 def test_confirm_rechecks_the_balance(mentor_client, funded_mentor):
     Payout.objects.create(mentor=funded_mentor, amount="250.00")  # spent in another tab
     response = mentor_client.post(DIALOG, {"action": "confirm", "amount": "120.00"}, **HTMX)
-    assert response.status_code == 422 and "at most 50.00 USD" in response.content.decode()
+    assert response.status_code == 422 and "at most USD\u00a050.00" in response.content.decode()
     assert Payout.objects.count() == 1
 
 
@@ -191,7 +202,7 @@ def test_the_live_fragments_refresh_summary_and_history(mentor_client, funded_me
     summary, history = (frame["html"] for frame in frames)
     assert 'id="earnings-summary" aria-label="Balance" hx-swap-oob="true"' in summary
     assert 'data-live-fragment="earnings_summary"' in summary
-    assert ">40.00 <span" in summary  # paid out
+    assert '"paid_out">USD\u00a040.00</p>' in summary  # paid out
     assert f'id="payout-{payout.pk}"' in history and 'data-status="paid"' in history
     # The tab's first render is the same markup, without hx-swap-oob.
     html = mentor_client.get(URL).content.decode()
@@ -226,9 +237,10 @@ def test_the_session_list_shows_learners_amounts_and_available_date(
     html = mentor_client.get(URL).content.decode()
     row = html.split("Pair session")[1].split("</tr>")[0]
     cells = [c.split(">", 1)[1].split("<")[0] for c in row.split('<td class="px-3 py-2 text-right')]
-    assert cells[1:5] == ["2", "80.00", "8.00", "72.00"]  # learners, gross, fee, net
+    # learners, gross, fee, net
+    assert cells[1:5] == ["2", "USD\u00a080.00", "USD\u00a08.00", "USD\u00a072.00"]
     available = timezone.localtime(ended + timedelta(days=3), mentor.tzinfo)
-    assert f'<span class="text-amber-800">{available:%-d %b %Y}</span>' in row  # still pending
+    assert f'<span class="text-amber-800">{available:%a %-d %b %Y}</span>' in row  # still pending
 
 
 def test_refunds_and_adjustments_are_rows_of_their_own(mentor_client, mentor, learner):

@@ -169,7 +169,7 @@ def test_end_for_everyone_settles_attendance(mentor, learner, other_learner, liv
     services.record_join(learner, live_session.pk, "chan-1", f"{learner.pk}-pageaaa")
     response = jwt_client(mentor).post(f"/live/{live_session.pk}/end/")
     assert response.status_code == 302
-    assert response["Location"] == "/mentor/dashboard/sessions/past/"
+    assert response["Location"] == f"/live/{live_session.pk}/"  # the room shows the summary
     live_session.refresh_from_db()
     assert live_session.status == Session.Status.COMPLETED
     statuses = dict(

@@ -47,7 +47,7 @@ def _text(html: str, element_id: str) -> str:
 
 
 def _card(html: str, name: str) -> str:
-    return re.search(rf'data-summary="{name}">([0-9.]+) ', html).group(1)
+    return re.search(rf'data-summary="{name}">[A-Z]{{3}}\xa0([0-9.,]+)<', html).group(1)
 
 
 @sync_to_async

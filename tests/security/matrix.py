@@ -117,6 +117,15 @@ MATRIX: dict[str, Route | list[Route]] = {
             data={"headline": "Preview only"},
         ),
     ],
+    "mentor/dashboard/text-preview/": [
+        Route("/mentor/dashboard/text-preview/", _with(MENTOR, owner=405, other=405)),
+        Route(
+            "/mentor/dashboard/text-preview/",
+            MENTOR,
+            method="POST",
+            data={"text": "Preview **only**"},
+        ),
+    ],
     "mentor/dashboard/profile/picture/remove/": Route(
         "/mentor/dashboard/profile/picture/remove/",
         _with(MENTOR, owner=302, other=302),
@@ -240,6 +249,11 @@ MATRIX: dict[str, Route | list[Route]] = {
             data={"title": ""},
         ),
     ],
+    "mentor/dashboard/sessions/overlap/": Route(
+        "/mentor/dashboard/sessions/overlap/",
+        MENTOR,
+        data={"date": SOON_LOCAL[:10], "start_time": "10:00", "duration_minutes": "60"},
+    ),
     "mentor/dashboard/sessions/<int:pk>/": [
         Route("/mentor/dashboard/sessions/{scheduled.pk}/", MENTOR_OBJ),
         Route(
@@ -352,6 +366,16 @@ MATRIX: dict[str, Route | list[Route]] = {
             "/sessions/{private.pk}/book/",
             {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 404},
             method="POST",
+        ),
+        # GET: the confirmation step (time, price, terms); the booked learner sees the
+        # section as it is (409), a learner who may book the review page.
+        Route(
+            "/sessions/{scheduled.pk}/book/",
+            {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 200},
+        ),
+        Route(
+            "/sessions/{private.pk}/book/",
+            {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 404},
         ),
     ],
     "sessions/<int:pk>/cancel-booking/": [

@@ -48,8 +48,10 @@ PAGES: list[Page] = [
     Page("sessions-scheduled", "owner", f"{DASH}/sessions/scheduled/", primary="Create Session"),
     Page("sessions-past", "owner", f"{DASH}/sessions/past/"),
     Page("requests", "owner", f"{DASH}/requests/", primary="Accept"),
+    Page("requests-answered", "owner", f"{DASH}/requests/?filter=answered"),
     Page("earnings", "owner", f"{DASH}/earnings/", primary="Request payout"),
     Page("analytics", "owner", f"{DASH}/analytics/"),
+    Page("analytics-year", "owner", f"{DASH}/analytics/?period=365d"),
     Page("profile", "owner", f"{DASH}/profile/"),
     Page("notifications", "owner", f"{DASH}/notifications/"),
     # Dialogs.
@@ -85,6 +87,12 @@ PAGES: list[Page] = [
         f"{DASH}/requests/{{request.pk}}/decline/",
     ),
     Page("dialog-payout", "owner", f"{DASH}/earnings/", f"{DASH}/earnings/payout/"),
+    Page(
+        "dialog-delete-draft",
+        "owner",
+        f"{DASH}/sessions/draft/",
+        f"{DASH}/sessions/{{draft.pk}}/delete/?tab=draft",
+    ),
     # Learner pages.
     Page("learner-home", "learner", "/"),
     Page("catalog", "learner", "/sessions/"),
@@ -93,6 +101,14 @@ PAGES: list[Page] = [
     Page("mentor-detail", "learner", "/mentors/{owner.pk}/"),
     Page("request-form", "learner", "/mentors/{owner.pk}/request/"),
     Page("learner-notifications", "learner", "/notifications/"),
+    Page("review-form", "learner", "/sessions/{unreviewed.pk}/review/"),
+    Page("dialog-book", "learner", "/sessions/{soon.pk}/", "/sessions/{soon.pk}/book/"),
+    Page(
+        "dialog-cancel-booking",
+        "learner",
+        "/sessions/{scheduled.pk}/",
+        "/sessions/{scheduled.pk}/cancel-booking/",
+    ),
     Page("forbidden", "learner", f"{DASH}/sessions/", status=403),
     Page("not-found", "learner", "/no-such-page/", status=404),
     # The live room, for its mentor and a booked learner.

@@ -193,6 +193,17 @@ DATE_PROBES: dict[str, list[Probe]] = {
             headers={"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER": "id_custom_at"},
         ),
     ],
+    "session_overlap": [
+        # The Create/Edit dialog's overlap hint: nothing (no hint) for an impossible time.
+        Probe(
+            "/mentor/dashboard/sessions/overlap/",
+            ("date", "start_time"),
+            "GET",
+            base={"date": "{future_day}", "start_time": "10:00", "duration_minutes": "60"},
+            expect=(200,),
+            error_shown=False,
+        ),
+    ],
     "request-accept": [
         Probe(
             "/api/requests/{request.pk}/accept/",
@@ -221,7 +232,7 @@ NO_DATE = {
     "request-list", "request-detail", "request-decline", "learner-request-detail",
     "learner-request-withdraw", "api-earnings", "api-payouts", "api-payout", "api_analytics",
     "api-learner-reviews", "media", "home", "login", "logout", "profile_tab",
-    "profile_preview", "profile_picture_remove", "mentor_list", "mentor_detail",
+    "profile_preview", "richtext_preview", "profile_picture_remove", "mentor_list", "mentor_detail",
     "notifications_tab", "learner_notifications", "notifications_menu",
     "notifications_read_all", "notification_open", "notification_read", "notification_unread",
     "notification_dismiss", "dashboard", "dashboard_slash", "sessions_tab", "session_view",

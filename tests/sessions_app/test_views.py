@@ -5,9 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.formatting import money_label
 from notifications.models import Notification
 from sessions_app.models import Booking, Session
 from tests.conftest import jwt_client
@@ -242,7 +244,9 @@ def test_description_is_cleaned_and_shown_safely(mentor_client, mentor):
     dirty = '<p onclick="x()">Hi</p><script>alert(1)</script><a href="javascript:alert(2)">x</a>'
     mentor_client.post("/mentor/dashboard/sessions/new/", form_data(description=dirty), headers=HX)
     session = Session.objects.get(mentor=mentor)
-    assert session.description == "<p>Hi</p>x"  # a link without a safe href is just text
+    # A link without a safe href is just text; the editor gets Markdown, not tags.
+    assert session.description == "<p>Hi</p>\n<p>x</p>"
+    assert session.description_markdown == "Hi\n\nx"
     html = mentor_client.get(
         f"/mentor/dashboard/sessions/{session.pk}/", headers=HX
     ).content.decode()
@@ -380,13 +384,10 @@ def test_detail_shows_the_mentor_and_books(learner_client, learner, mentor):
     session = make_session(mentor, capacity=1)
     html = learner_client.get(f"/sessions/{session.pk}/").content.decode()
     assert f'href="/mentors/{mentor.pk}/"' in html and mentor.display_name in html
-    assert "Book for 25.00" in html
+    assert "Book for " + money_label(Decimal("25.00"), settings.PLATFORM_CURRENCY) in html
     response = learner_client.post(f"/sessions/{session.pk}/book/", headers=HX)
     assert response.status_code == 200
-    assert (
-        "You&#x27;re booked" in response.content.decode()
-        or "You're booked" in response.content.decode()
-    )
+    assert "You're booked. See you there!" in response.content.decode()
     assert Booking.objects.filter(session=session, learner=learner, status="booked").exists()
     assert Notification.objects.filter(user=mentor, kind="booking").exists()
 
@@ -546,7 +547,8 @@ def test_descriptions_are_cleaned_on_every_save_even_from_the_admin(staff, mento
     session = make_session(mentor, description=dirty)
     session.refresh_from_db()
     assert session.description == "<p>Hi <em>there</em></p>"
-    # … and the admin's change form, which the services never see.
+    # … and the admin's change form, which the services never see: staff edit the
+    # Markdown source (which may hold HTML); the HTML shown is rendered from it.
     client = jwt_client(None)
     client.force_login(staff)
     local = timezone.localtime(session.starts_at)
@@ -555,7 +557,7 @@ def test_descriptions_are_cleaned_on_every_save_even_from_the_admin(staff, mento
         {
             "mentor": mentor.pk,
             "title": session.title,
-            "description": '<a href="javascript:alert(2)">x</a><strong>kept</strong>',
+            "description_markdown": '<a href="javascript:alert(2)">x</a>**kept**',
             "topic": session.topic,
             "starts_at_0": local.date().isoformat(),
             "starts_at_1": local.strftime("%H:%M:%S"),
@@ -573,7 +575,8 @@ def test_descriptions_are_cleaned_on_every_save_even_from_the_admin(staff, mento
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     session.refresh_from_db()
-    assert session.description == "x<strong>kept</strong>"
+    assert session.description == "<p>x<strong>kept</strong></p>"
+    assert session.description_markdown == "x**kept**"
 
 
 def test_save_and_publish_of_an_edit_that_cannot_publish_saves_nothing(mentor_client, mentor):

@@ -1,5 +1,6 @@
 // Profile tab: instant picture preview with early problems, upload progress,
-// unsaved-changes warning, headline counter, tag editor, bio toolbar.
+// unsaved-changes warning, headline counter, tag editor (the bio editor is
+// static/js/markdown_editor.js).
 // Loaded by the tab (also after htmx swaps): global listeners are installed
 // once; widgets are enhanced whenever new content appears (htmx:load).
 (function () {
@@ -192,37 +193,6 @@
     });
   }
 
-  // --- Bio toolbar -----------------------------------------------------------------------
-  function wrapSelection(textarea, kind) {
-    const start = textarea.selectionStart;
-    const end = textarea.selectionEnd;
-    const selected = textarea.value.slice(start, end);
-    let insert;
-    if (kind === "ul") {
-      const lines = (selected || "Item").split(/\n/).filter(function (l) { return l.trim(); });
-      insert = "<ul>\n" + lines.map(function (l) { return "  <li>" + l.trim() + "</li>"; }).join("\n") + "\n</ul>";
-    } else if (kind === "a") {
-      insert = '<a href="https://">' + (selected || "link text") + "</a>";
-    } else {
-      insert = "<" + kind + ">" + (selected || "text") + "</" + kind + ">";
-    }
-    textarea.setRangeText(insert, start, end, "select");
-    textarea.focus();
-    textarea.dispatchEvent(new Event("input", { bubbles: true }));
-  }
-
-  function enhanceToolbar(root) {
-    root.querySelectorAll("[data-bio-toolbar]:not([data-enhanced])").forEach(function (bar) {
-      bar.dataset.enhanced = "1";
-      bar.hidden = false;
-      const textarea = document.getElementById(bar.getAttribute("aria-controls"));
-      bar.addEventListener("click", function (event) {
-        const button = event.target.closest("[data-wrap]");
-        if (button && textarea) wrapSelection(textarea, button.dataset.wrap);
-      });
-    });
-  }
-
   // --- Counters --------------------------------------------------------------------------
   function updateCounter(counter) {
     const input = document.getElementById(counter.dataset.counterFor);
@@ -236,7 +206,6 @@
 
   function enhance(root) {
     enhanceTags(root);
-    enhanceToolbar(root);
     root.querySelectorAll("[data-counter-for]").forEach(updateCounter);
   }
 

@@ -42,7 +42,7 @@ class Peer {
       iceTransportPolicy: state.rtc.iceTransportPolicy,
     });
     pcs[id] = this.pc;
-    this.tile = makeTile(id, this.name);
+    this.tile = makeTile(id, this.name, { role: this.role });
     this.tile.querySelector("video").srcObject = this.remote;
     if (remoteStates.has(id)) this.setRemoteState(remoteStates.get(id));
     this.wire();

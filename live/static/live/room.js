@@ -161,8 +161,21 @@ function onSessionState(session) {
       session === "cancelled" ? "This session was cancelled" : "Session ended",
       me.role === "mentor" ? "The call is over." : "The mentor ended the session. Thanks for joining!",
     );
+    loadEndedPanel();
   }
   ui.render();
+}
+
+// The server knows who attended and whether this learner may rate the session:
+// swap in its rendering of the ended panel (the room view answers htmx with it).
+async function loadEndedPanel() {
+  try {
+    const response = await fetch(location.pathname, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    if (!response.ok) return;
+    const html = await response.text();
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    ui.replaceEnded(doc.getElementById("ended-panel"));
+  } catch (_) { /* offline: the panel keeps the words it has */ }
 }
 
 // Close codes after which the socket does not come back (static/js/socket.js).
@@ -288,13 +301,17 @@ function startSignaling() {
 async function main() {
   bind();
   ui.render();
-  if (isOver()) return;
+  if (isOver()) {
+    ui.focusEnded();
+    return;
+  }
   const params = new URLSearchParams(location.search);
   state.autoJoin = params.has("autojoin") || remembered();
   if (params.has("autojoin")) history.replaceState(null, "", location.pathname);
   startSignaling();
-  await openMedia();
+  // Start Session lands in the call at once: the devices join when they answer.
   if (state.autoJoin && state.session === "live") join();
+  await openMedia();
   const every = Math.max(30, state.rtc.refreshAfterSeconds || 3300) * 1000;
   setInterval(async () => (await refreshAuth()) || goToLogin(), every);
 }

@@ -1,6 +1,7 @@
 // What the live room shows: the status line, the pre-join panel, video tiles,
 // the participant list and the call controls. Reads state, writes the DOM.
 
+import { layoutStage, watchStage } from "./layout.js";
 import { local } from "./media.js";
 import { $, isOver, me, peers, state } from "./state.js";
 
@@ -119,10 +120,29 @@ export function renderPrejoin() {
   if (live) $("join-hint").textContent = "Your camera and microphone are shared only with the people in this session.";
 }
 
+// In the call the room is exactly one screen tall: the stage takes what the
+// header and the controls leave, so the controls never need a scroll.
+function fitRoomToScreen(inCall) {
+  $("live-room").classList.toggle("h-dvh", inCall);
+  $("live-room").classList.toggle("min-h-full", !inCall);
+  for (const cls of ["flex", "min-h-0", "lg:max-w-none"]) $("main").classList.toggle(cls, inCall);
+}
+
 /** Switch between the pre-join panel and the call. */
 export function showCall(inCall) {
   $("prejoin").hidden = inCall;
   $("call").hidden = !inCall;
+  fitRoomToScreen(inCall);
+  if (inCall) {
+    watchStage($("tiles"));
+    layoutTiles();
+  }
+}
+
+/** Move focus to what the ended screen says: the mentor's summary, else the panel. */
+export function focusEnded() {
+  const target = $("session-summary") || $("ended-panel");
+  if (target && !target.hidden) target.focus();
 }
 
 export function showEnded(title, text) {
@@ -131,6 +151,17 @@ export function showEnded(title, text) {
   $("ended-panel").hidden = false;
   $("prejoin").hidden = true;
   $("call").hidden = true;
+  fitRoomToScreen(false);
+  focusEnded();
+}
+
+/** The server's version of the ended panel (summary, "Rate this session"). */
+export function replaceEnded(panel) {
+  const current = $("ended-panel");
+  if (!panel || panel.id !== "ended-panel" || !current) return;
+  current.replaceWith(panel);
+  panel.hidden = false;
+  focusEnded();
 }
 
 // --- Tiles -----------------------------------------------------------------------------
@@ -139,16 +170,16 @@ function initials(name) {
   return (name || "?").split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join("");
 }
 
-export function makeTile(id, name, { mine = false } = {}) {
+export function makeTile(id, name, { mine = false, role = "" } = {}) {
   const node = $("tile-template").content.firstElementChild.cloneNode(true);
   node.dataset.peer = id;
   node.querySelector("[data-tile-name]").textContent = mine ? `${name} (you)` : name;
   node.querySelector("[data-tile-initials]").textContent = initials(name);
   node.setAttribute("aria-label", mine ? "Your video" : `${name}'s video`);
+  node.dataset.role = mine ? me.role : role;
   if (mine) {
     node.querySelector("video").muted = true;
     node.dataset.mine = "1";
-    node.classList.add("order-last"); // the people you talk to come first
   }
   $("tiles").append(node);
   layoutTiles();
@@ -161,10 +192,7 @@ export function removeTile(tile) {
 }
 
 function layoutTiles() {
-  const tiles = $("tiles");
-  const count = tiles.children.length;
-  tiles.classList.toggle("sm:grid-cols-2", count > 1);
-  tiles.classList.toggle("xl:grid-cols-3", count > 4);
+  layoutStage($("tiles"));
 }
 
 function setTileOff(tile, off) {
@@ -178,6 +206,17 @@ export function showRemoteState(tile, data) {
   setTileOff(tile, data.video === false && !data.screen);
   tile.querySelector("[data-tile-muted]").hidden = data.audio !== false;
   tile.querySelector("[data-tile-note]").textContent = data.screen ? "· presenting" : "";
+  showPresenting(tile, Boolean(data.screen));
+}
+
+// A shared screen is shown whole (never cropped) and becomes the large tile.
+function showPresenting(tile, presenting) {
+  if ((tile.dataset.presenting === "1") === presenting) return;
+  tile.dataset.presenting = presenting ? "1" : "";
+  const video = tile.querySelector("video");
+  video.classList.toggle("object-contain", presenting);
+  video.classList.toggle("object-cover", !presenting);
+  layoutTiles();
 }
 
 /** Autoplay with sound needs a gesture (e.g. after a reload): offer a button. */
@@ -204,6 +243,8 @@ export function renderLocalTile() {
   const video = localTile.querySelector("video");
   const track = local.screen || local.camera;
   video.classList.toggle("-scale-x-100", !local.screen); // mirror the camera, not the screen
+  video.classList.toggle("object-contain", Boolean(local.screen));
+  video.classList.toggle("object-cover", !local.screen);
   if (track) {
     if (!video.srcObject || video.srcObject.getVideoTracks()[0] !== track) video.srcObject = new MediaStream([track]);
   } else {

@@ -9,13 +9,14 @@
 // doubles as heartbeat and catch-up. Server frames carry HTML with
 // hx-swap-oob; htmx swaps them (applyUpdate / swapFragments).
 import { Socket } from "../js/socket.js";
+import "../js/banners.js"; // counting banners ("starts in 3 min")
 
 const TOAST_MS = 8000;
 const MAX_TOASTS = 4;
 const ALERTS_KEY = "mentorhub.desktopAlerts";
 
 const shell = document.getElementById("shell");
-const rt = { socket: null, lastId: 0, seen: new Set(), pageSent: "" };
+const rt = { socket: null, lastId: 0, seen: new Set(), pageSent: "", retried: false };
 
 function pollMs() {
   const seconds = parseInt(shell.dataset.pollSeconds, 10) || 25;
@@ -97,8 +98,33 @@ function showStatus(status) {
   const state = status === "idle" ? "connecting" : status;
   shell.dataset.realtimeState = state;
   const indicator = document.getElementById("realtime-status");
+  const hadFocus = Boolean(indicator && indicator.contains(document.activeElement));
   if (indicator) indicator.hidden = state !== "reconnecting";
+  if (state === "open" && rt.retried) afterRetry(hadFocus);
 }
+
+// Retry in the "connection lost" box: reconnect at once instead of waiting
+// out the backoff. Live values come back with the hello; the tab panel's
+// lists are reloaded too, unless a dialog or a field is in use.
+function retry() {
+  if (rt.socket && rt.socket.reconnectNow()) rt.retried = true;
+}
+
+function afterRetry(hadFocus) {
+  rt.retried = false;
+  const panel = document.getElementById("tab-panel");
+  const busy = document.querySelector("dialog[open]") ||
+    (panel && panel.contains(document.activeElement) && document.activeElement.matches("input, textarea, select"));
+  if (panel && !busy && window.htmx) {
+    window.htmx.ajax("GET", location.pathname + location.search, { target: "#tab-panel", swap: "innerHTML" });
+  }
+  // The button that had focus is gone: keep the keyboard user in the page.
+  if (hadFocus) document.getElementById("main")?.focus();
+}
+
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-realtime-retry]")) retry();
+});
 
 // Swap hx-swap-oob fragments, skipping those whose target is not on this page
 // (a participant count of a tab that is not open).
@@ -283,6 +309,7 @@ function start() {
     lastId: function () { return rt.lastId; },
     state: function () { return shell.dataset.realtimeState; },
     drop: function () { rt.socket.drop(); },
+    reconnect: retry,
   };
   rt.socket.start();
 }
