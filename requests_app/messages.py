@@ -53,3 +53,7 @@ NOT_ADDRESSED_TO_YOU = "This request is not addressed to you."
 WITHDRAWN = "The learner withdrew this request."
 EXPIRED = "This request has expired: all its times have passed."
 ALREADY_ANSWERED = "This request was already answered."
+
+# One-to-one booking of a free slot (requests_app/booking.py).
+NOT_A_FREE_SLOT = "That time isn't free. Pick one of the offered times."
+SLOT_TAKEN = "Someone has just booked that time. Pick another one."

@@ -67,3 +67,6 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ("session", "learner")
     raw_id_fields = ("session", "learner")
     date_hierarchy = "created_at"
+
+
+from .availability import admin as availability_admin  # noqa: E402, F401  (registers its models)

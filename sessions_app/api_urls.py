@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .availability import api as availability_api
 
 router = SimpleRouter()
 router.register("sessions", api.SessionViewSet, basename="api-sessions")
@@ -12,4 +13,21 @@ urlpatterns = [
     path("catalog/sessions/<int:pk>/", api.CatalogDetail.as_view(), name="api-catalog-detail"),
     path("catalog/sessions/<int:pk>/book/", api.BookSession.as_view(), name="api-catalog-book"),
     path("learner/reviews/", api.LearnerReviews.as_view(), name="api-learner-reviews"),
+]
+
+urlpatterns += [
+    path("availability/", availability_api.AvailabilityView.as_view(), name="api-availability"),
+    path(
+        "availability/overrides/",
+        availability_api.OverrideList.as_view(),
+        name="api-availability-overrides",
+    ),
+    path(
+        "availability/overrides/<int:pk>/",
+        availability_api.OverrideDetail.as_view(),
+        name="api-availability-override",
+    ),
+    path(
+        "mentors/<int:pk>/slots/", availability_api.MentorSlots.as_view(), name="api-mentor-slots"
+    ),
 ]

@@ -243,3 +243,11 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ for {self.session_id}"
+
+
+# Availability lives in its own package; imported here so Django registers its models.
+from .availability.models import (  # noqa: E402, F401
+    Availability,
+    AvailabilityOverride,
+    WeeklyHours,
+)

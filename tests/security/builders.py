@@ -21,7 +21,7 @@ from accounts.models import User
 from earnings.models import LedgerEntry, Payout
 from notifications.models import Notification
 from requests_app.models import SessionRequest
-from sessions_app.models import Booking, Review, Session
+from sessions_app.models import Availability, AvailabilityOverride, Booking, Review, Session
 from tests.conftest import bearer, jwt_client, make_user
 
 PERSONAS = ("anon", "learner", "owner", "other", "staff")
@@ -49,6 +49,7 @@ class World:
     payout: Payout
     notification: Notification
     learner_notification: Notification
+    override: AvailabilityOverride  # the owner's day off, 5 days ahead
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anon" else getattr(self, persona)
@@ -194,6 +195,12 @@ def _payout_and_notifications(learner: User, owner: User) -> dict:
     }
 
 
+def _override(owner: User) -> dict:
+    availability = Availability.objects.create(mentor=owner)
+    day = (timezone.now() + timedelta(days=5)).date()
+    return {"override": AvailabilityOverride.objects.create(availability=availability, date=day)}
+
+
 def build_world() -> World:
     users = _users()
     owner, learner = users["owner"], users["learner"]
@@ -204,6 +211,7 @@ def build_world() -> World:
         **_bookings(sessions, learner, owner),
         **_requests(learner, owner),
         **_payout_and_notifications(learner, owner),
+        **_override(owner),
     )
 
 

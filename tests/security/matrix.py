@@ -22,7 +22,10 @@ EVERYONE = ("anon", "learner", "owner", "other", "staff")
 # Times a few days ahead (valid request / accept times while the suite runs).
 _SOON = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
 SOON_ISO = _SOON.isoformat()
-SOON_LOCAL = _SOON.strftime("%Y-%m-%dT%H:%M")  # a datetime-local input (learner in UTC)
+SOON_LOCAL = _SOON.strftime("%Y-%m-%dT%H:%M")
+SOON_DAY = (
+    (_SOON + timedelta(days=1)).date().isoformat()
+)  # not the World's override day  # a datetime-local input (learner in UTC)
 
 # Presets ----------------------------------------------------------------------------
 PUBLIC = {"anon": 200, "learner": 200, "owner": 200, "other": 200, "staff": 200}
@@ -146,6 +149,78 @@ MATRIX: dict[str, Route | list[Route]] = {
             method="PATCH",
             api=True,
             data={"timezone": "Mars/Olympus_Mons"},
+        ),
+    ],
+    # --- availability (issue #20) ----------------------------------------------------------
+    "api/availability/": [
+        Route("/api/availability/", API_MENTOR, api=True),
+        Route(
+            "/api/availability/",
+            API_MENTOR,
+            method="PUT",
+            api=True,
+            data={"weekly": [{"weekday": 0, "start": "09:00", "end": "12:00"}]},
+        ),
+        Route(
+            "/api/availability/",
+            _with(API_MENTOR, owner=400, other=400),
+            method="PUT",
+            api=True,
+            data={"weekly": [{"weekday": 7, "start": "09:00", "end": "12:00"}]},
+        ),
+    ],
+    "api/availability/overrides/": [
+        Route("/api/availability/overrides/", API_MENTOR, api=True),
+        Route(
+            "/api/availability/overrides/",
+            _with(API_MENTOR, owner=201, other=201),
+            method="POST",
+            api=True,
+            data={"date": SOON_DAY, "available": False},
+        ),
+        Route(
+            "/api/availability/overrides/",
+            _with(API_MENTOR, owner=400, other=400),
+            method="POST",
+            api=True,
+            data={"date": SOON_DAY, "available": True, "start": "12:00", "end": "09:00"},
+        ),
+    ],
+    "api/availability/overrides/<int:pk>/": Route(
+        "/api/availability/overrides/{override.pk}/",
+        _with(API_MENTOR_OBJ, owner=204),
+        method="DELETE",
+        api=True,
+    ),
+    # Any signed-in user; a non-mentor id is "not found".
+    "api/mentors/<int:pk>/slots/": [
+        Route("/api/mentors/{owner.pk}/slots/", API_ANY, api=True),
+        Route(
+            "/api/mentors/{learner.pk}/slots/",
+            _with(API_ANY, learner=404, owner=404, other=404, staff=404),
+            api=True,
+        ),
+        Route(
+            "/api/mentors/{owner.pk}/slots/?from=2030-01-01&to=2030-03-31",
+            _with(API_ANY, learner=400, owner=400, other=400, staff=400),
+            api=True,
+        ),
+    ],
+    # Learners book a free slot; the owner has no weekly hours, so no time is free (400).
+    "api/mentors/<int:pk>/book/": [
+        Route(
+            "/api/mentors/{owner.pk}/book/",
+            _with(API_LEARNER, learner=400, staff=400),
+            method="POST",
+            api=True,
+            data={"starts_at": SOON_ISO, "duration_minutes": 60, "topic": "Help"},
+        ),
+        Route(
+            "/api/mentors/{learner.pk}/book/",
+            _with(API_LEARNER, learner=404, staff=404),
+            method="POST",
+            api=True,
+            data={"starts_at": SOON_ISO, "duration_minutes": 60, "topic": "Help"},
         ),
     ],
     # Public mentor pages: anyone signed in; a non-mentor id is "not found".

@@ -212,6 +212,35 @@ DATE_PROBES: dict[str, list[Probe]] = {
             schedulable=True,
         )
     ],
+    "api-availability-overrides": [
+        Probe(
+            "/api/availability/overrides/",
+            ("date",),
+            api=True,
+            base={"available": False},
+            schedulable=True,
+        )
+    ],
+    "api-mentor-slots": [
+        Probe(
+            "/api/mentors/{owner.pk}/slots/",
+            ("from", "to"),
+            "GET",
+            "learner",
+            api=True,
+            base={"from": "{future_day}", "to": "{future_day}"},
+        )
+    ],
+    "api-mentor-book": [
+        Probe(
+            "/api/mentors/{owner.pk}/book/",
+            ("starts_at",),
+            persona="learner",
+            api=True,
+            base={"topic": "Dates", "duration_minutes": 60},
+            schedulable=True,
+        )
+    ],
     "earnings_ledger_csv": [
         Probe(
             "/mentor/dashboard/earnings/ledger.csv",
@@ -241,6 +270,7 @@ NO_DATE = {
     "session_cancel_booking", "session_ics", "requests_tab", "request_decline",
     "request_withdraw", "earnings_tab", "earnings_payout", "analytics_tab",
     "live_room", "live_start", "live_end", "live_ice", "session_review",
+    "api-availability", "api-availability-override",
 }  # fmt: skip
 
 NAMES = set(http_route_names().values())
