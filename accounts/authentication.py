@@ -1,8 +1,31 @@
-"""DRF authentication from the JWT cookies (set by JWTCookieMiddleware), with CSRF."""
+"""DRF authentication: Bearer tokens, and the JWT cookies (set by
+JWTCookieMiddleware) with CSRF."""
 
 from django.middleware.csrf import CsrfViewMiddleware
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import TokenError
+
+from .tokens import verified_access
+from .user_cache import user_for_token
+
+
+class JWTBearerAuthentication(JWTAuthentication):
+    """simplejwt's Bearer authentication, with the user from the per-process
+    cache (no query per request) and signed-out tokens refused (accounts/user_cache.py)."""
+
+    def get_validated_token(self, raw_token):
+        try:
+            return verified_access(raw_token)  # the signature checked once per token
+        except TokenError:
+            return super().get_validated_token(raw_token)  # raises with simplejwt's details
+
+    def get_user(self, validated_token):
+        user = user_for_token(validated_token)
+        if user is None:
+            raise exceptions.AuthenticationFailed("User not found", code="user_not_found")
+        return user
 
 
 class _CSRFCheck(CsrfViewMiddleware):

@@ -21,10 +21,14 @@ class User(AbstractUser):
     # ledger, payouts or reviews (the models the apps watch); keys the cached
     # figures and rows (core/cache.py).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Raised by sign-out: access tokens carry the value they were issued with
+    # and are refused once it moved on (accounts/user_cache.py).
+    auth_version = models.PositiveIntegerField(default=0, editable=False)
 
     def save(self, *args, **kwargs):
-        # data_version is only ever raised in the database (F() + 1): a full save
-        # of a user loaded earlier must not write an old value back.
+        # data_version and auth_version are only ever raised in the database
+        # (F() + 1): a full save of a user loaded earlier must not write an old
+        # value back.
         if (
             not (self._state.adding or kwargs.get("force_insert"))
             and kwargs.get("update_fields") is None
@@ -32,7 +36,7 @@ class User(AbstractUser):
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "data_version"
+                if not f.primary_key and f.name not in ("data_version", "auth_version")
             ]
         super().save(*args, **kwargs)
 

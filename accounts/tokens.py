@@ -7,6 +7,7 @@ theft and revokes every token descended from the same sign-in (its family).
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,11 +16,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
-from rest_framework_simplejwt.utils import datetime_from_epoch
+from rest_framework_simplejwt.utils import aware_utcnow, datetime_from_epoch
 
 from .models import RefreshRotation, User
+from .user_cache import AV_CLAIM, user_for_token
 
 logger = logging.getLogger(__name__)
 JTI = settings.SIMPLE_JWT.get("JTI_CLAIM", "jti")
@@ -27,20 +30,41 @@ JTI = settings.SIMPLE_JWT.get("JTI_CLAIM", "jti")
 
 def issue_tokens(user: User) -> tuple[RefreshToken, AccessToken]:
     refresh = RefreshToken.for_user(user)  # records an OutstandingToken
-    return refresh, refresh.access_token
+    # Sign-out raises the user's auth_version: tokens issued before are refused.
+    # Read from the row, not the instance: it may predate a sign-out.
+    version = User.objects.filter(pk=user.pk).values_list("auth_version", flat=True).first()
+    refresh[AV_CLAIM] = version or 0
+    return refresh, refresh.access_token  # the access token copies the claim
+
+
+_verified: dict[str | bytes, dict] = {}  # raw access token → its checked claims
+_VERIFIED_MAX = 10_000
+
+
+def verified_access(raw: str | bytes) -> AccessToken:
+    """AccessToken(raw), with the signature checked once per process and token
+    (the expiry on every use; access tokens have no blacklist). Raises TokenError."""
+    payload = _verified.get(raw)
+    if payload is not None and payload["exp"] > time.time():
+        token = AccessToken.__new__(AccessToken)
+        token.token, token.payload, token.current_time = raw, payload, aware_utcnow()
+        return token
+    _verified.pop(raw, None)
+    token = AccessToken(raw)  # raises when forged, malformed or expired
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[raw] = token.payload
+    return token
 
 
 def user_from_access(raw: str) -> User | None:
-    """The active user an access token names, or None if it is not valid."""
+    """The active user an access token names, or None if it is not valid
+    (usually no query: accounts/user_cache.py)."""
     try:
-        token = AccessToken(raw)
+        token = verified_access(raw)
     except TokenError:
         return None
-    return (
-        User.objects.select_related("mentor_profile")
-        .filter(pk=token.get("user_id"), is_active=True)
-        .first()
-    )
+    return user_for_token(token)
 
 
 class _SignedRefresh(RefreshToken):
@@ -180,6 +204,16 @@ def set_auth_cookies(
 def clear_auth_cookies(response: HttpResponse) -> None:
     response.delete_cookie(settings.JWT_ACCESS_COOKIE, path="/", samesite="Lax")
     response.delete_cookie(settings.JWT_REFRESH_COOKIE, path="/", samesite="Lax")
+
+
+class VersionedPairSerializer(TokenObtainPairSerializer):
+    """/api/token/: simplejwt's pair, with the auth_version claim (like issue_tokens)."""
+
+    @classmethod
+    def get_token(cls, user):
+        token = super().get_token(user)
+        token[AV_CLAIM] = user.auth_version
+        return token
 
 
 class SingleUseRefreshSerializer(serializers.Serializer):

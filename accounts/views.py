@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .forms import LoginForm
 from .signals import signed_out
 from .tokens import clear_auth_cookies, issue_tokens, revoke_refresh, set_auth_cookies
+from .user_cache import end_access_tokens
 
 LOCKOUT_MESSAGE = (
     "Too many failed sign-in attempts. For your security this account is locked "
@@ -60,6 +61,8 @@ def login_view(request):
 def logout_view(request):
     if request.jwt_refresh:
         revoke_refresh(request.jwt_refresh)
+    if request.user.is_authenticated:
+        end_access_tokens(request.user.pk)  # its access tokens are refused at once
     # Open pages' sockets close now, not at expiry (notifications listens).
     signed_out.send(sender=type(request.user), user_id=request.user.pk)
     response = redirect("login")

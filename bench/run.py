@@ -73,7 +73,13 @@ TARGETS = {
     "signaling_p99_ms": 20.0,
     "css_kb": 15.0,
     "js_kb": 30.0,
+    # Ratios to the bare Django view (no middleware) served by the same Daphne (issue 19).
+    "floor_over_bare": 0.7,
+    "fragment_over_bare": 0.35,
+    "full_over_bare": 0.25,
 }
+# The benchmark server's app: mentorhub.asgi plus the bare floors (bench/asgi.py).
+BENCH_APP = "bench.asgi:application"
 
 
 # --- infrastructure -----------------------------------------------------------
@@ -93,6 +99,7 @@ def env_for(db: Path, **extra) -> dict:
         "AXES_ENABLED": "0",
         "LOG_LEVEL": "ERROR",
         "NOTIFY_POLL_SECONDS": "25",
+        "AUTH_STAMPS_DIR": str(DATA / "auth-stamps"),
     }
     env.pop("REDIS_URL", None)
     env.update({k: str(v) for k, v in extra.items()})
@@ -137,13 +144,15 @@ def make_db(scale: float) -> Path:
     return db
 
 
-def start_server(db: Path, kind: str = "daphne", **extra) -> ServerProcess:
+def start_server(
+    db: Path, kind: str = "daphne", app: str = "mentorhub.asgi:application", **extra
+) -> ServerProcess:
     """Daphne (or Uvicorn) on `db` with the production settings, ready to serve."""
     port = free_port()
     if kind == "daphne":
-        command = daphne_command(port, "mentorhub.asgi:application", quiet=True)
+        command = daphne_command(port, app, quiet=True)
     else:
-        command = uvicorn_command(port, "mentorhub.asgi:application")
+        command = uvicorn_command(port, app)
     return launch(
         command,
         port=port,
@@ -218,7 +227,7 @@ def quick(url: str, headers: dict, n: int = 5) -> dict:
 
 
 def measure(url: str, headers: dict, rounds: int, seconds: float) -> dict:
-    if SINGLE_PASS and not url.endswith("/bench/floor/"):
+    if SINGLE_PASS and not url.endswith(("/bench/floor/", "/__bare__/django/", "/__bare__/asgi/")):
         return quick(url, headers)
     c1 = median_of([wrk(url, 1, seconds, headers) for _ in range(rounds)])
     if SINGLE_PASS:
@@ -235,26 +244,51 @@ def measure(url: str, headers: dict, rounds: int, seconds: float) -> dict:
 # --- sections -------------------------------------------------------------------
 
 
+def bench_floors(server: ServerProcess, cookie: dict, rounds: int, seconds: float) -> dict:
+    """The floors under ours, same server and run: a raw ASGI app, Django with no
+    middleware, and our floor without the auth cookie (bench/asgi.py)."""
+    floors = {}
+    for name, path, headers in (
+        ("bare_asgi", "/__bare__/asgi/", {}),
+        ("bare_django", "/__bare__/django/", {}),
+        ("floor_anonymous", "/bench/floor/", {}),
+    ):
+        floors[name] = measure(server.url + path, headers, rounds, seconds)
+        print(f"  {name:<29} {floors[name]['rps_c16']:8.1f} req/s")
+    return floors
+
+
+def _ratios(m: dict, floor: dict, bare: dict) -> None:
+    m["ratio"] = m["rps_c16"] / floor["rps_c16"] if floor["rps_c16"] else 0
+    m["ratio_bare"] = m["rps_c16"] / bare["rps_c16"] if bare["rps_c16"] else 0
+
+
 def bench_http(db: Path, rounds: int, seconds: float, results: dict) -> None:
     token = tokens(db, ["bench_mentor"])["bench_mentor"]
     cookie = {"Cookie": f"{COOKIE}={token}"}
-    server = start_server(db)
+    server = start_server(db, app=BENCH_APP)
     try:
+        results["floors"] = bench_floors(server, cookie, rounds, seconds)
+        bare = results["floors"]["bare_django"]
         floor = measure(server.url + "/bench/floor/", cookie, rounds, seconds)
+        floor["ratio_bare"] = floor["rps_c16"] / bare["rps_c16"] if bare["rps_c16"] else 0
         results["floor"] = floor
+        print(
+            f"  {'floor (auth cookie)':<29} {floor['rps_c16']:8.1f} req/s  ×{floor['ratio_bare']:.2f} bare"
+        )
         rows = []
         for name, path in TABS:
             for kind, headers in (("fragment", {**cookie, "HX-Request": "true"}), ("full", cookie)):
                 m = measure(server.url + path, headers, rounds, seconds)
-                m["ratio"] = m["rps_c16"] / floor["rps_c16"] if floor["rps_c16"] else 0
+                _ratios(m, floor, bare)
                 rows.append({"name": name, "kind": kind, **m})
                 print(
                     f"  {name:<20} {kind:<8} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  "
-                    f"{m['rps_c16']:8.1f} req/s  ×{m['ratio']:.2f} floor"
+                    f"{m['rps_c16']:8.1f} req/s  ×{m['ratio']:.2f} floor  ×{m['ratio_bare']:.2f} bare"
                 )
         for name, path in APIS:
             m = measure(server.url + path, {"Authorization": f"Bearer {token}"}, rounds, seconds)
-            m["ratio"] = m["rps_c16"] / floor["rps_c16"] if floor["rps_c16"] else 0
+            _ratios(m, floor, bare)
             rows.append({"name": name, "kind": "api", **m})
             print(
                 f"  {name:<20} {'api':<8} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  "
@@ -634,6 +668,7 @@ def bench_signaling(db: Path, rounds: int, results: dict) -> None:
 def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
     """One row per target: what, measured, target, met (None: not measured)."""
     parts = (
+        _bare_verdicts,
         _http_verdicts,
         _query_verdicts,
         _analytics_verdicts,
@@ -641,6 +676,40 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
         _page_weight_verdicts,
     )
     return [row for part in parts for row in part(results)]
+
+
+def _bare_verdicts(results: dict) -> list[tuple]:
+    """Our floor, tabs and pages against Django with no middleware, same server and run."""
+    floors, floor = results.get("floors"), results.get("floor")
+    if not floors or not floor or "ratio_bare" not in floor:
+        return []
+    http = results.get("http", [])
+    rows = [
+        (
+            "our floor ≥ 0.7 × bare Django",
+            f"×{floor['ratio_bare']:.2f} ({floor['rps_c16']:.0f} vs "
+            f"{floors['bare_django']['rps_c16']:.0f} req/s; bare ASGI "
+            f"{floors['bare_asgi']['rps_c16']:.0f})",
+            "≥ 0.70",
+            floor["ratio_bare"] >= TARGETS["floor_over_bare"],
+        )
+    ]
+    for kind, label, key in (
+        ("fragment", "tab fragments ≥ 0.35 × bare Django", "fragment_over_bare"),
+        ("full", "full pages ≥ 0.25 × bare Django", "full_over_bare"),
+    ):
+        measured = [r for r in http if r["kind"] == kind and "ratio_bare" in r]
+        if measured:
+            worst = min(measured, key=lambda r: r["ratio_bare"])
+            rows.append(
+                (
+                    label,
+                    f"worst {worst['name']} ×{worst['ratio_bare']:.2f}",
+                    f"≥ {TARGETS[key]:.2f}",
+                    worst["ratio_bare"] >= TARGETS[key],
+                )
+            )
+    return rows
 
 
 def _http_verdicts(results: dict) -> list[tuple]:
@@ -838,13 +907,24 @@ def _report_http(results: dict) -> list[str]:
         "",
         f"Floor: p50 {f['p50_ms']:.2f} ms, p95 {f['p95_ms']:.2f} ms, "
         f"{f['rps_c16']:.0f} req/s at concurrency 16.",
+    ]
+    floors = results.get("floors")
+    if floors:
+        lines += [
+            "",
+            "Under it, same Daphne, same run (req/s at 16; `bench/asgi.py`): "
+            + ", ".join(f"{name} {m['rps_c16']:.0f}" for name, m in floors.items())
+            + ".",
+        ]
+    lines += [
         "",
-        "| view | kind | p50 ms | p95 ms | req/s (c16) | × floor |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| view | kind | p50 ms | p95 ms | req/s (c16) | × floor | × bare Django |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results["http"]:
         lines.append(
-            f"| {r['name']} | {r['kind']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['rps_c16']:.0f} | {r['ratio']:.2f} |"
+            f"| {r['name']} | {r['kind']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['rps_c16']:.0f} "
+            f"| {r['ratio']:.2f} | {r.get('ratio_bare', 0):.2f} |"
         )
     return lines
 
@@ -937,7 +1017,7 @@ def _run_sections(args, skip: set[str], scales: dict[str, float], results: dict)
 def _print_verdicts(results: dict, smoke: bool) -> None:
     print("\n| target | measured | goal | met |")
     for name, measured, goal, ok in results["verdicts"]:
-        if smoke and ("floor" in goal or "≤ 50 ms" in goal or "floor" in name):
+        if smoke and ("floor" in goal or "≤ 50 ms" in goal or "floor" in name or "bare" in name):
             ok = None  # a few cold requests per URL: no timing claims in the smoke run
         print(
             f"| {name} | {measured} | {goal} | {'met' if ok else ('n/a' if ok is None else 'NOT MET')} |"

@@ -1,11 +1,13 @@
 """ASGI entry point: HTTP to Django, WebSockets through Origin + JWT checks.
 
 The Origin check compares scheme, host and port (accounts.ws_auth), like CSRF.
+HTTP requests run the whole middleware stack and the view in one call on the
+request's lane thread (core/asgi_handler.py, core/http_limit.py).
 """
 
 import os
 
-from django.core.asgi import get_asgi_application
+from core.asgi_handler import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
 django_asgi_app = get_asgi_application()

@@ -184,9 +184,27 @@ try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
 except Exception as exc:  # dj-database-url raises several types
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
-# Connections must not outlive a request under ASGI (they leak otherwise).
+# Connections are reused, never leaked. Under ASGI Django runs each request's
+# sync code in a thread of its own, and a connection kept open by a thread that
+# dies is a leak. SQLite: the request threads are the HTTP_CONCURRENCY lanes,
+# which live as long as the process (core/http_limit.py), so each lane keeps one
+# connection (CONN_MAX_AGE None); other threads (socket consumers, the job
+# runner, the loop's executor) are a fixed few too. With no limit (0) there are
+# no lanes: a connection per request. PostgreSQL: Django's connection pool
+# (psycopg_pool); a request's connection returns to the pool when it ends.
 _db["CONN_MAX_AGE"] = 0
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        "pool": {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+            # lanes + socket consumers + the job runner + the loop's executor
+            "max_size": env_int("DB_POOL_MAX_SIZE", max(HTTP_CONCURRENCY, 2) + 8),
+            "timeout": 20,
+        },
+    }
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["CONN_MAX_AGE"] = None if HTTP_CONCURRENCY > 0 else 0
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so conditional updates are
         # race-safe and writers queue on busy_timeout instead of failing.
@@ -222,6 +240,25 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# "auth": one stamp per user, read on every authenticated request, so a
+# change to the user (deactivation, role, sign-out) reaches every process at
+# once (accounts/user_cache.py). Shared: Redis when there is one, else files
+# on the local disk, which every process on the host reads (SQLite: one host).
+if REDIS_URL:
+    CACHES["auth"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("REDIS_CHANNEL_PREFIX", "asgi") + ".auth",
+    }
+else:
+    CACHES["auth"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("AUTH_STAMPS_DIR", str(BASE_DIR / ".auth-stamps")),
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+# How long a process keeps a user it loaded (0: a query per request).
+AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 30)
+
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -246,6 +283,7 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": SECRET_KEY,
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.tokens.VersionedPairSerializer",
     "TOKEN_REFRESH_SERIALIZER": "accounts.tokens.SingleUseRefreshSerializer",
 }
 # A refresh token exchanged less than this long ago yields the same new pair
@@ -271,7 +309,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's Bearer auth with the cached user (accounts/user_cache.py)
+        "accounts.authentication.JWTBearerAuthentication",
         "accounts.authentication.JWTCookieAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -15,11 +15,19 @@ def _close_sockets_on_sign_out(sender, user_id=None, **kwargs) -> None:
     close_user_sockets(user_id)
 
 
+def _urgent_alert_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    # Every process asks again which pages close urgent alerts (queries.open_urgent_urls).
+    if instance.level == instance.Level.URGENT and not raw:
+        from accounts.user_cache import forget_user
+
+        forget_user(instance.user_id)
+
+
 class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from accounts.models import User
         from accounts.signals import signed_out
@@ -34,3 +42,9 @@ class NotificationsConfig(AppConfig):
             dispatch_uid="notifications.close_sockets_of_deactivated",
         )
         signed_out.connect(_close_sockets_on_sign_out, dispatch_uid="notifications.sign_out")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _urgent_alert_changed,
+                sender="notifications.Notification",
+                dispatch_uid=f"notifications.urgent_changed.{signal is post_save}",
+            )

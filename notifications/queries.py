@@ -10,6 +10,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.user_cache import user_stamp
+
 from .models import Notification
 
 MENU_SIZE = 10
@@ -20,6 +22,34 @@ BANNER_MAX_AGE = timedelta(hours=12)
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+URGENT_URLS_MAX = 100  # more open urgent alerts than this: not kept, looked up per page
+_urgent_urls: dict[int, tuple[str, frozenset[str] | None]] = {}
+
+
+def open_urgent_urls(user) -> frozenset[str] | None:
+    """The paths the user's open urgent alerts point to (None: too many to keep).
+
+    Asked on every full page load (notifications.middleware), so each process
+    keeps the answer while the user's stamp (accounts.user_cache) holds: every
+    change to a user's urgent alerts calls forget_user (services, signals), so
+    all processes ask the database again on their next page load.
+    """
+    stamp = user_stamp(user)  # before the rows, so a later change is seen
+    entry = _urgent_urls.get(user.pk)
+    if stamp and entry is not None and entry[0] == stamp:
+        return entry[1]
+    urls = list(
+        for_user(user)
+        .filter(level=Notification.Level.URGENT, read_at__isnull=True)
+        .values_list("url", flat=True)[: URGENT_URLS_MAX + 1]
+    )
+    known = frozenset(urls) if len(urls) <= URGENT_URLS_MAX else None
+    if len(_urgent_urls) >= 10_000:
+        _urgent_urls.clear()
+    _urgent_urls[user.pk] = (stamp, known)
+    return known
 
 
 def for_user(user):

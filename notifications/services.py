@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.user_cache import forget_user
 from core import live_fragments
 
 from .models import Notification
@@ -169,6 +170,7 @@ def mark_read(user, pk) -> Notification:
             if changed:
                 notification.read_at = now
                 _push_bell(user)
+                forget_user(user.pk)  # its open urgent alerts changed (queries.open_urgent_urls)
     return notification
 
 
@@ -179,6 +181,7 @@ def mark_unread(user, pk) -> Notification:
             Notification.objects.filter(pk=notification.pk).update(read_at=None)
             notification.read_at = None
             _push_bell(user)
+            forget_user(user.pk)  # an urgent alert may be open again
     return notification
 
 
@@ -190,6 +193,7 @@ def mark_all_read(user) -> int:
         )
         if changed:
             _push_bell(user)
+            forget_user(user.pk)
     return changed
 
 
@@ -211,6 +215,7 @@ def mark_read_for_url(user, path: str) -> int:
         changed = open_here.filter(id__in=ids).update(read_at=timezone.now())
         if changed:
             _push_bell(user)
+            forget_user(user.pk)
     return changed
 
 

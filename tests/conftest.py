@@ -136,6 +136,19 @@ def empty_figures_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def forgotten_users():
+    """No user cached by one test is served to the next (primary keys are reused)."""
+    from django.core.cache import caches
+
+    from accounts.user_cache import clear_local
+
+    clear_local()
+    caches["auth"].clear()
+    yield
+    clear_local()
+
+
 @pytest.fixture
 def race():
     """`race(n, fn)`: fn(0..n-1) in n threads released together; results or exceptions."""

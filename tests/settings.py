@@ -5,6 +5,7 @@ because it speaks plain HTTP on 127.0.0.1.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret-" + "k" * 40)
 os.environ.setdefault("SCHEDULER_IN_PROCESS", "0")
@@ -42,6 +43,13 @@ CACHES["figures"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "figures-tests",
 }
+
+# Users' stamps (accounts/user_cache.py) are shared with the browser-test
+# servers, as between production processes: per run, like the database.
+if not REDIS_URL:  # noqa: F405
+    CACHES["auth"]["LOCATION"] = os.path.join(  # noqa: F405
+        tempfile.gettempdir(), f"mentorhub-auth-stamps-{_RUN_ID}"
+    )
 
 if env_bool("E2E_SERVER", False):
     JWT_COOKIE_SECURE = False

@@ -1,8 +1,10 @@
 """BoundedHTTP: at most N HTTP requests in the Django app at once; WebSockets pass."""
 
 import asyncio
+import threading
 
 import pytest
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 
 from core.http_limit import BoundedHTTP
 
@@ -56,3 +58,23 @@ def test_the_server_application_is_bounded_by_the_setting(settings):
     http = application.app.application_mapping["http"]
     assert isinstance(http, BoundedHTTP)
     assert http.limit == settings.HTTP_CONCURRENCY == 2
+
+
+@pytest.mark.asyncio
+async def test_the_sync_code_of_every_request_runs_on_one_of_limit_long_lived_threads():
+    threads = set()
+
+    async def app(scope, receive, send):
+        # Django's handler opens its own per-request context: inside a lane it does nothing.
+        async with ThreadSensitiveContext():
+            threads.add(await sync_to_async(threading.get_ident)())
+            await asyncio.sleep(0)
+            threads.add(await sync_to_async(threading.get_ident)())
+        await send({"type": "http", "done": True})
+
+    bounded = BoundedHTTP(app, 2)
+    for _ in range(3):
+        sent = await _run(bounded, "http", 8)
+        assert len(sent) == 8
+    assert len(threads) == 2
+    assert threading.get_ident() not in threads
