@@ -332,6 +332,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Sessions and bookings appear in several components (a booking's session is
+    # nested in /api/learner/bookings/): one enum name per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "sessions_app.models.Session.Status",
+        "BookingStatusEnum": "sessions_app.models.Booking.Status",
+    },
 }
 
 # --- I18N / time --------------------------------------------------------------

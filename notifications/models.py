@@ -14,6 +14,7 @@ class Notification(models.Model):
         SESSION_REMINDER = "session_reminder", "Session reminder"
         SESSION_LIVE = "session_live", "Session live"
         SESSION_CHANGED = "session_changed", "Session changed"
+        SESSION_RESCHEDULED = "session_rescheduled", "Session rescheduled"
         PAYOUT_STATUS = "payout_status", "Payout status"
         REVIEW = "review", "Review"
         SYSTEM = "system", "System"
@@ -83,6 +84,7 @@ ACTION_LABELS = {
     Notification.Kind.SESSION_REMINDER: "Open session",
     Notification.Kind.SESSION_LIVE: "Join now",
     Notification.Kind.SESSION_CHANGED: "View session",
+    Notification.Kind.SESSION_RESCHEDULED: "View session",
     Notification.Kind.PAYOUT_STATUS: "View earnings",
     Notification.Kind.REVIEW: "Read review",
 }

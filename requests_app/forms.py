@@ -223,3 +223,29 @@ class DeclineForm(_ZonedForm):
 
     def clean_reason(self) -> str:
         return _rule(rules.check_reason, self.cleaned_data["reason"])
+
+
+class SlotBookForm(forms.Form):
+    """Book one of a mentor's free slots: the time (UTC ISO from the picker's link),
+    the duration, and what the learner wants to work on (the rules check them again)."""
+
+    starts_at = BoundedDateTimeFormField(schedulable=True, widget=forms.HiddenInput)
+    duration = forms.IntegerField(widget=forms.HiddenInput)
+    topic = forms.CharField(
+        label="What would you like to work on?",
+        max_length=TOPIC_MAX,
+        widget=forms.TextInput(attrs={"class": INPUT}),
+        error_messages={"required": msg.TOPIC_REQUIRED},
+    )
+    message = forms.CharField(
+        label="Anything the mentor should know? (optional)",
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": INPUT}),
+    )
+
+    def clean_topic(self):
+        try:
+            return rules.check_topic(self.cleaned_data["topic"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from error

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import booking_views, views
 
 urlpatterns = [
     path("mentor/dashboard/requests/", views.requests_tab, name="requests_tab"),
@@ -15,6 +15,7 @@ urlpatterns = [
         views.request_decline,
         name="request_decline",
     ),
+    path("mentors/<int:mentor_id>/book/", booking_views.slot_book, name="slot_book"),
     path("mentors/<int:mentor_id>/request/", views.request_new, name="request_new"),
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
 ]

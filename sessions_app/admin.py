@@ -51,6 +51,7 @@ class SessionAdmin(admin.ModelAdmin):
         "started_at",
         "ended_at",
         "reminder_sent_at",
+        "sequence",  # raised by the services on every change of time
     )
     inlines = [BookingInline]
 

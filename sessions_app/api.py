@@ -21,6 +21,7 @@ from .queries import SUBTAB_STATUSES, catalog_sessions, visible_session_for_lear
 from .serializers import (
     BookingSerializer,
     CancelSerializer,
+    RescheduleSerializer,
     ReviewSerializer,
     ReviewWriteSerializer,
     SessionSerializer,
@@ -92,6 +93,21 @@ class SessionViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         session = services.cancel_session(
             request.user, session, data.validated_data.get("reason", "")
+        )
+        return Response(SessionSerializer(session).data)
+
+    @extend_schema(request=RescheduleSerializer, responses=SessionSerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        """Move a scheduled session; booked learners are told the new time in their zone."""
+        session = self.get_object()  # someone else's session: 404 before any 400
+        data = RescheduleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = services.reschedule_session(
+            request.user,
+            session,
+            data.validated_data["starts_at"],
+            data.validated_data["reason"],
         )
         return Response(SessionSerializer(session).data)
 

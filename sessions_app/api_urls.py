@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, learner_api
 from .availability import api as availability_api
 
 router = SimpleRouter()
@@ -13,6 +13,17 @@ urlpatterns = [
     path("catalog/sessions/<int:pk>/", api.CatalogDetail.as_view(), name="api-catalog-detail"),
     path("catalog/sessions/<int:pk>/book/", api.BookSession.as_view(), name="api-catalog-book"),
     path("learner/reviews/", api.LearnerReviews.as_view(), name="api-learner-reviews"),
+    path("learner/bookings/", learner_api.LearnerBookings.as_view(), name="api-learner-bookings"),
+    path(
+        "learner/bookings/<int:pk>/cancel/",
+        learner_api.LearnerBookingCancel.as_view(),
+        name="api-learner-booking-cancel",
+    ),
+    path(
+        "learner/bookings/<int:pk>/reschedule/",
+        learner_api.LearnerBookingReschedule.as_view(),
+        name="api-learner-booking-reschedule",
+    ),
 ]
 
 urlpatterns += [

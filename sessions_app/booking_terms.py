@@ -9,15 +9,31 @@ so the policy work replaces that function and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from core.formatting import local_time_label, zone_label
 
-from .models import Session
+from .models import Booking, Session
 
 FREE_CANCEL_HOURS = 24
+
+
+def in_free_window(session: Session, now: datetime | None = None) -> bool:
+    """True while a learner may still cancel for free or move a one-to-one."""
+    now = now or timezone.now()
+    return session.starts_at - now > timedelta(hours=FREE_CANCEL_HOURS)
+
+
+def refund_for(booking: Booking, now: datetime | None = None) -> Decimal:
+    """What a learner's cancel now refunds: all of it inside the free window, or
+    whenever the mentor moved the session after the booking; nothing otherwise."""
+    paid = Decimal(booking.amount_paid or 0).quantize(Decimal("0.01"))
+    if booking.rescheduled_by_mentor_at or in_free_window(booking.session, now):
+        return paid
+    return Decimal("0.00")
 
 
 def cancellation_terms(session: Session, learner) -> str:

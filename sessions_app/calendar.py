@@ -1,5 +1,8 @@
 """.ics files: one session ("Add to calendar") and the mentor's private feed.
 
+Every event keeps its UID (`session-<id>@host`) and carries SEQUENCE (raised on
+each change of time) and STATUS (CANCELLED for a cancelled session, which the
+feed keeps for 30 days after its start so subscribed calendars remove it).
 Times are written in UTC (`DTSTART:20261025T080000Z`), so calendars place
 them correctly on both sides of a daylight-saving change.
 """
@@ -48,7 +51,11 @@ def _event(session: Session, request, *, for_mentor: bool) -> Event:
     who = "your learners" if for_mentor else session.mentor.display_name
     event.add("description", f"MentorHub session with {who}.\nJoin: {room}")
     event.add("url", room)
-    event.add("status", "CONFIRMED")
+    # Same UID forever; SEQUENCE rises with every move, so calendar apps replace the
+    # event; a cancelled one stays (STATUS:CANCELLED) so they remove it.
+    event.add("sequence", session.sequence)
+    cancelled = session.status == Session.Status.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if session.updated_at:
         event.add("last-modified", session.updated_at.astimezone(UTC))
     return event
@@ -74,12 +81,14 @@ def session_ics(request, pk: int):
     except Session.DoesNotExist as exc:
         raise Http404 from exc
     is_mentor = session.mentor_id == request.user.pk
-    booked = Booking.objects.filter(
-        session=session, learner_id=request.user.pk, status=Booking.Status.BOOKED
-    ).exists()
+    cancelled = session.status == Session.Status.CANCELLED
+    # A cancelled session's learners lost their seat with it: they get the cancellation.
+    seats = Booking.objects.filter(session=session, learner_id=request.user.pk)
+    booked = (seats if cancelled else seats.filter(status=Booking.Status.BOOKED)).exists()
     if not (is_mentor or booked) or session.status not in (
         Session.Status.SCHEDULED,
         Session.Status.LIVE,
+        Session.Status.CANCELLED,
     ):
         raise Http404
     cal = _calendar("MentorHub")

@@ -179,6 +179,56 @@ class CancelForm(forms.Form):
             raise forms.ValidationError(error.message) from error
 
 
+class RescheduleForm(forms.Form):
+    """The Reschedule dialog: a new day and start time in the mentor's zone, and a reason."""
+
+    date = BoundedDateFormField(
+        label="New date",
+        widget=forms.DateInput(attrs={"type": "date", "class": INPUT}, format="%Y-%m-%d"),
+        error_messages={"required": msg.DATE_REQUIRED, "invalid": msg.DATE_INVALID},
+    )
+    start_time = forms.TimeField(
+        label="New start time",
+        widget=forms.TimeInput(attrs={"type": "time", "class": INPUT}, format="%H:%M"),
+        error_messages={"required": msg.TIME_REQUIRED, "invalid": msg.TIME_INVALID},
+    )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": INPUT, "maxlength": rules.REASON_MAX}),
+        help_text="Booked learners see this reason.",
+    )
+
+    def __init__(self, *args, mentor, session, **kwargs):
+        self.mentor = mentor
+        if "initial" not in kwargs:
+            local = session.starts_at.astimezone(mentor.tzinfo)
+            kwargs["initial"] = {
+                "date": local.date(),
+                "start_time": local.time().replace(second=0, microsecond=0),
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        day, at = data.get("date"), data.get("start_time")
+        if day and at:
+            local = datetime.combine(day, at.replace(second=0, microsecond=0))
+            data["starts_at"] = timezone.make_aware(local, self.mentor.tzinfo)
+            try:
+                rules.check_starts_at(data["starts_at"])
+            except DomainError as error:
+                self.add_domain_error(error)
+        try:
+            data["reason"] = rules.check_reason(data.get("reason", ""))
+        except DomainError as error:
+            self.add_error("reason", error.message)
+        return data
+
+    def add_domain_error(self, error: DomainError) -> None:
+        field = _form_field(error.field, error.message)
+        self.add_error(field if field in self.fields else None, error.message)
+
+
 class CatalogFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
     date = BoundedDateFormField(

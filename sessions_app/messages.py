@@ -85,5 +85,18 @@ FULL = "This session is full."
 BOOKING_ALREADY_CANCELLED = "This booking is already cancelled."
 BOOKING_TOO_LATE_TO_CANCEL = "The session has started or ended; the booking can't be cancelled."
 
+# --- Rescheduling (services/reschedule.py) --------------------------------------------
+RESCHEDULE_ONLY_SCHEDULED = "Only a scheduled session that hasn't started can be rescheduled."
+RESCHEDULE_SAME_TIME = "That is the session's current time; pick a different one."
+RESCHEDULE_ONLY_ONE_TO_ONE = "Only your own private one-to-one session can be rescheduled."
+RESCHEDULE_BOOKING_INACTIVE = "This booking is cancelled or its session is no longer scheduled."
+RESCHEDULE_NOT_A_FREE_SLOT = "That time isn't one of the mentor's free times. Pick a listed slot."
+RESCHEDULE_SLOT_TAKEN = "That time was just taken. Pick another slot."
+
+
+def reschedule_too_late(hours: int) -> str:
+    return f"A booking can be moved only until {hours} hours before the session starts."
+
+
 # --- Calendar feed --------------------------------------------------------------------
 ONLY_MENTORS_CALENDAR = "Only mentors have a calendar feed."

@@ -73,6 +73,9 @@ class Session(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Calendar SEQUENCE (RFC 5545): raised on every change of time, so calendar apps
+    # that imported the .ics or the feed replace the event instead of keeping the old.
+    sequence = models.PositiveIntegerField(default=0)
 
     objects = SessionQuerySet.as_manager()  # watched: cached figures (sessions_app/apps.py)
 
@@ -189,6 +192,10 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)  # first presence in the live room
+    # The mentor moved the session after this booking: a later cancel is refunded in full.
+    rescheduled_by_mentor_at = models.DateTimeField(null=True, blank=True)
+    # What a learner's cancel refunded (None: not cancelled by the learner, or before #20).
+    refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     objects = BookingQuerySet.as_manager()  # watched: cached figures (sessions_app/apps.py)
 

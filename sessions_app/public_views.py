@@ -12,9 +12,11 @@ from accounts import profile_services as svc
 from accounts.decorators import signin_required
 from accounts.models import MentorProfile, User
 
+from .availability import picker
 from .models import Review
 from .queries import catalog_sessions
 
+PICKER = "sessions_app/_slot_picker.html"
 PAGE_SIZE = 24
 UPCOMING_LIMIT = 10
 
@@ -79,5 +81,40 @@ def mentor_detail(request, pk: int):
         "can_request": request.user.is_learner,
         "is_self": request.user.pk == profile.user_id,
         "learner_nav": "mentors",
+        "picker": _picker(request, profile) if request.user.is_learner else None,
     }
     return render(request, "sessions_app/mentor_detail.html", context)
+
+
+def _picker(request, profile) -> dict | None:
+    """The "Book a 1:1" picker: days (learner's zone) with their free-time counts, the
+    chosen day's times; None when the mentor has no weekly hours."""
+    mentor = profile.user
+    if not picker.has_availability(mentor):
+        return None
+    duration = picker.picker_duration(mentor)
+    by_day = picker.slots_by_day(mentor, request.user.tzinfo, duration)
+    day = picker.parse_day(request.GET.get("day"), by_day)
+    if day is None:
+        day = next((d for d, times in by_day.items() if times), next(iter(by_day)))
+    return {
+        "mentor": mentor,
+        "duration": duration,
+        "price": profile.default_price,
+        "days": [(d, len(times)) for d, times in by_day.items()],
+        "day": day,
+        "times": by_day[day],
+        "any": any(by_day.values()),
+    }
+
+
+@signin_required
+def mentor_slot_times(request, pk: int):
+    """The picker's body for another day (htmx), or the whole page without htmx."""
+    profile = get_public_mentor(pk)
+    if not request.htmx:
+        return mentor_detail(request, pk)
+    found = _picker(request, profile) if request.user.is_learner else None
+    if found is None:
+        raise Http404("No bookable times.")
+    return render(request, PICKER, {"picker": found})

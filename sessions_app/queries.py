@@ -203,11 +203,17 @@ def booked_session_ids(learner, session_ids) -> set[int]:
 
 
 def feed_sessions(mentor) -> QuerySet[Session]:
-    """Calendar feed: open sessions from 30 days ago onward."""
+    """Calendar feed: published sessions from 30 days ago onward, cancelled ones
+    included (STATUS:CANCELLED) so calendar apps remove them rather than keep them."""
     since = timezone.now() - timedelta(days=30)
     return Session.objects.filter(
         mentor=mentor,
-        status__in=[Session.Status.SCHEDULED, Session.Status.LIVE, Session.Status.COMPLETED],
+        status__in=[
+            Session.Status.SCHEDULED,
+            Session.Status.LIVE,
+            Session.Status.COMPLETED,
+            Session.Status.CANCELLED,
+        ],
         starts_at__gte=since,
     ).order_by("starts_at")
 

@@ -93,6 +93,46 @@ class CancelSerializer(serializers.Serializer):
         return _mapped(rules.check_reason, value)
 
 
+class RescheduleSerializer(serializers.Serializer):
+    """The mentor's move: a new start time and an optional reason for the learners."""
+
+    starts_at = BoundedDateTimeField(schedulable=True)
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+    def validate_reason(self, value: str) -> str:
+        return _mapped(rules.check_reason, value)
+
+
+class LearnerRescheduleSerializer(serializers.Serializer):
+    starts_at = BoundedDateTimeField(schedulable=True)
+
+
+class BookingSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Session
+        fields = ["id", "title", "starts_at", "status", "visibility"]
+        read_only_fields = fields
+
+
+class LearnerBookingSerializer(serializers.ModelSerializer):
+    """A learner's booking (`/api/learner/bookings/`); `refund` is null until cancelled."""
+
+    session = BookingSessionSerializer(read_only=True)
+    refund = serializers.DecimalField(
+        source="refund_amount", max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Booking
+        fields = ["id", "session", "status", "amount_paid", "refund", "created_at", "cancelled_at"]
+        read_only_fields = fields
+
+
+class BookingCancelledSerializer(serializers.Serializer):
+    status = serializers.CharField(read_only=True)
+    refund = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+
 def _mapped(check, value):
     """A rule's DomainError as this field's error."""
     try:

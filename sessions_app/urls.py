@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import calendar, learner_views, public_views, views
+from .availability import views as availability_views
 
 urlpatterns = [
     path("", learner_views.home, name="home"),
@@ -17,8 +18,28 @@ urlpatterns = [
         name="session_publish",
     ),
     path("mentor/dashboard/sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path(
+        "mentor/dashboard/sessions/<int:pk>/reschedule/",
+        views.session_reschedule,
+        name="session_reschedule",
+    ),
     path("mentor/dashboard/sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("mentor/dashboard/sessions/<str:status>/", views.sessions_tab, name="sessions_subtab"),
+    path(
+        "mentor/dashboard/availability/",
+        availability_views.availability_page,
+        name="availability_page",
+    ),
+    path(
+        "mentor/dashboard/availability/overrides/",
+        availability_views.override_add,
+        name="availability_override_add",
+    ),
+    path(
+        "mentor/dashboard/availability/overrides/<int:pk>/delete/",
+        availability_views.override_delete,
+        name="availability_override_delete",
+    ),
     path("mentor/calendar-feed/", calendar.rotate_feed, name="calendar_feed_rotate"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # Learners
@@ -34,4 +55,5 @@ urlpatterns = [
     path("sessions/<int:pk>/review/", learner_views.review_form, name="session_review"),
     path("mentors/", public_views.mentor_list, name="mentor_list"),
     path("mentors/<int:pk>/", public_views.mentor_detail, name="mentor_detail"),
+    path("mentors/<int:pk>/times/", public_views.mentor_slot_times, name="mentor_slot_times"),
 ]

@@ -15,7 +15,7 @@ from core.errors import DomainError
 
 from . import messages as msg
 from . import services
-from .forms import CancelForm, OverlapCheckForm, SessionForm
+from .forms import CancelForm, OverlapCheckForm, RescheduleForm, SessionForm
 from .models import Session
 from .queries import (
     DEFAULT_ORDER,
@@ -230,6 +230,34 @@ def session_cancel(request, pk: int):
         return _action_error(request, session, error.message)
     told = " Booked learners were told." if had_learners else ""
     return _action_done(request, session, f"‘{session.title}’ was cancelled.{told}")
+
+
+@mentor_required
+@require_http_methods(["GET", "POST"])
+def session_reschedule(request, pk: int):
+    """The Reschedule dialog: a new time (same overlap and bounds checks as Edit)."""
+    session = get_session_for_mentor(request.user, pk)
+    if session.status != Session.Status.SCHEDULED:
+        return _action_error(request, session, msg.RESCHEDULE_ONLY_SCHEDULED)
+    if request.method == "GET":
+        form = RescheduleForm(mentor=request.user, session=session)
+        return _confirm(request, session, "reschedule", form=form)
+    form = RescheduleForm(request.POST, mentor=request.user, session=session)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.reschedule_session(
+                request.user, session, data["starts_at"], data["reason"]
+            )
+        except DomainError as error:
+            if error.field != "starts_at":
+                return _action_error(request, session, error.message)
+            form.add_domain_error(error)
+        else:
+            when = services.local_time_label(request.user, session.starts_at)
+            told = " Booked learners were told." if session.booked_count else ""
+            return _action_done(request, session, f"‘{session.title}’ moved to {when}.{told}")
+    return _confirm(request, session, "reschedule", form=form, status=422)
 
 
 @mentor_required

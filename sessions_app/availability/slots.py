@@ -138,14 +138,21 @@ def free_slots(
 # --- Loading -------------------------------------------------------------------------------
 
 
-def _busy_sessions(mentor, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """Scheduled or live sessions of `mentor` (public or private) overlapping [start, end)."""
-    rows = Session.objects.filter(
-        mentor=mentor,
-        status__in=BLOCKING,
-        starts_at__lt=end,
-        starts_at__gt=start - timedelta(minutes=MAX_DURATION_MINUTES),
-    ).values_list("starts_at", "duration_minutes")
+def _busy_sessions(
+    mentor, start: datetime, end: datetime, exclude: int | None = None
+) -> list[tuple[datetime, datetime]]:
+    """Scheduled or live sessions of `mentor` (public or private) overlapping [start, end),
+    but `exclude` (a session being moved doesn't block its own new time)."""
+    rows = (
+        Session.objects.exclude(pk=exclude)
+        .filter(
+            mentor=mentor,
+            status__in=BLOCKING,
+            starts_at__lt=end,
+            starts_at__gt=start - timedelta(minutes=MAX_DURATION_MINUTES),
+        )
+        .values_list("starts_at", "duration_minutes")
+    )
     spans = [(at, at + timedelta(minutes=minutes)) for at, minutes in rows]
     return [(s, e) for s, e in spans if e > start]
 
@@ -173,11 +180,19 @@ def _overrides(availability, first: date, last: date) -> dict[date, list[Range]]
 
 
 def mentor_slots(
-    mentor, *, duration: int, first: date, last: date, now=None, sessions: bool = True
+    mentor,
+    *,
+    duration: int,
+    first: date,
+    last: date,
+    now=None,
+    sessions: bool = True,
+    exclude: int | None = None,
 ) -> list[datetime]:
     """`free_slots()` for `mentor` (4 queries, whatever the number of sessions).
 
-    `sessions=False` leaves the mentor's sessions out: the times offered at all.
+    `sessions=False` leaves the mentor's sessions out: the times offered at all;
+    `exclude` leaves out one session (the one being rescheduled).
     """
     availability = Availability.objects.filter(mentor=mentor).first()
     if availability is None:
@@ -190,7 +205,7 @@ def mentor_slots(
         tz=tz,
         weekly=_weekly(availability),
         overrides=_overrides(availability, first, last),
-        busy=_busy_sessions(mentor, start, end) if sessions else [],
+        busy=_busy_sessions(mentor, start, end, exclude) if sessions else [],
         duration=duration,
         first=first,
         last=last,
@@ -206,13 +221,21 @@ def mentor_slots(
 FREE, TAKEN, NOT_OFFERED = "free", "taken", "not offered"
 
 
-def slot_state(mentor, starts_at: datetime, duration: int, *, now=None) -> str:
+def slot_state(
+    mentor, starts_at: datetime, duration: int, *, now=None, exclude: int | None = None
+) -> str:
     """FREE: one of the mentor's free starts for `duration`; TAKEN: offered by the
     hours, notice and window but blocked by a session (or its buffer); else NOT_OFFERED."""
     day = starts_at.astimezone(mentor.tzinfo).date()
     for sessions, state in ((True, FREE), (False, TAKEN)):
         found = mentor_slots(
-            mentor, duration=duration, first=day, last=day, now=now, sessions=sessions
+            mentor,
+            duration=duration,
+            first=day,
+            last=day,
+            now=now,
+            sessions=sessions,
+            exclude=exclude,
         )
         if any(moment == starts_at for moment in found):
             return state

@@ -8,6 +8,7 @@ the state as it was. Pushes and notifications go out only after commit
 
 - lifecycle: create, edit, publish, schedule a private session, cancel, start, end
 - bookings: book and cancel a seat
+- reschedule: the mentor moves a session, a learner moves their one-to-one
 - jobs: reminders, ending overdue sessions, cancelling unstarted ones
 - notices: the wording of every notification sent from here
 - rules (sessions_app/rules.py) and messages (sessions_app/messages.py): the
@@ -33,6 +34,7 @@ from .lifecycle import (
     update_session,
 )
 from .notices import local_time_label
+from .reschedule import reschedule_booking, reschedule_session
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -51,6 +53,8 @@ __all__ = [
     "get_session_for_mentor",
     "local_time_label",
     "publish_session",
+    "reschedule_booking",
+    "reschedule_session",
     "rotate_calendar_token",
     "schedule_private_session",
     "send_session_reminders",

@@ -11,6 +11,7 @@ from core.errors import ConflictError, DomainError
 from notifications.services import push_update, recheck_access
 
 from .. import messages as msg
+from ..booking_terms import refund_for
 from ..models import Booking, Session
 from . import notices
 
@@ -67,7 +68,10 @@ def _take_seat(session: Session) -> None:
 
 
 def cancel_booking(learner, booking: Booking) -> Booking:
-    """Give the seat back (before the session starts); the mentor is told."""
+    """Give the seat back (before the session starts); the mentor is told.
+
+    The refund (booking_terms.refund_for) is stored on the booking by the same
+    conditional UPDATE that cancels it, so a double cancel refunds once."""
     if booking.learner_id != getattr(learner, "pk", None):
         raise Http404("No such booking.")
     session = booking.session
@@ -77,8 +81,9 @@ def cancel_booking(learner, booking: Booking) -> Booking:
         raise ConflictError(msg.BOOKING_TOO_LATE_TO_CANCEL)
     with transaction.atomic():
         now = timezone.now()
+        fresh = Booking.objects.select_related("session").get(pk=booking.pk)
         won = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
-            status=Booking.Status.CANCELLED, cancelled_at=now
+            status=Booking.Status.CANCELLED, cancelled_at=now, refund_amount=refund_for(fresh, now)
         )
         if not won:
             raise ConflictError(msg.BOOKING_ALREADY_CANCELLED)

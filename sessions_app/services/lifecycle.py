@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.errors import ConflictError, DomainError
@@ -118,6 +119,9 @@ def update_session(mentor, session: Session, **fields) -> Session:
             learners = [b.learner for b in active_bookings(session)]
             notices.session_updated(learners, old, session)
             if "starts_at" in changes:  # a "starts in" banner names the old time
+                Booking.objects.filter(session=session, status=Booking.Status.BOOKED).update(
+                    rescheduled_by_mentor_at=timezone.now()  # a cancel is refunded in full
+                )
                 notices.banners_changed([mentor.pk, *(learner.pk for learner in learners)])
         if "capacity" in changes:
             push_participants(session.pk)
@@ -129,6 +133,8 @@ def _write_changes(session: Session, changes: dict) -> None:
     update = dict(changes, updated_at=timezone.now())
     if "starts_at" in changes:
         update["reminder_sent_at"] = None  # a new time deserves a new reminder
+    if "starts_at" in changes or "duration_minutes" in changes:
+        update["sequence"] = F("sequence") + 1  # calendars replace the event
     query = Session.objects.filter(pk=session.pk, status=session.status)
     if "capacity" in changes:
         query = query.filter(booked_count__lte=changes["capacity"])

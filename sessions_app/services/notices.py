@@ -68,6 +68,23 @@ def session_updated(learners: Iterable, old: dict, session: Session) -> None:
             )
 
 
+def session_rescheduled(learners: Iterable, old_starts_at, session: Session, reason: str) -> None:
+    """The mentor moved the session: the new time in each learner's zone, and that a
+    cancel now is refunded in full."""
+    for learner in learners:
+        body = change_summary(learner, {"starts_at": old_starts_at}, session)
+        if reason:
+            body += f" Reason: {reason}"
+        body += " If the new time doesn't suit you, you may cancel with a full refund."
+        notify(
+            learner,
+            "session_rescheduled",
+            f"‘{session.title}’ was rescheduled",
+            body=body,
+            url=_detail_url(session),
+        )
+
+
 def session_cancelled(learners: Iterable, session: Session, reason: str) -> None:
     body = f"Reason: {reason}" if reason else "Your booking was released."
     for learner in learners:
@@ -119,6 +136,17 @@ def booking_cancelled(session: Session, learner) -> None:
         "booking_cancelled",
         f"Booking cancelled: {session.title}",
         body=f"{learner.display_name} cancelled ({session.booked_count} / {session.capacity}).",
+        url=_subtab_url("scheduled"),
+    )
+
+
+def booking_rescheduled(session: Session, learner, old_starts_at) -> None:
+    """A learner moved their one-to-one: the new time in the mentor's zone."""
+    notify(
+        session.mentor,
+        "session_rescheduled",
+        f"{learner.display_name} rescheduled ‘{session.title}’",
+        body=change_summary(session.mentor, {"starts_at": old_starts_at}, session),
         url=_subtab_url("scheduled"),
     )
 

@@ -192,6 +192,60 @@ MATRIX: dict[str, Route | list[Route]] = {
         method="DELETE",
         api=True,
     ),
+    "mentor/dashboard/availability/": [
+        Route("/mentor/dashboard/availability/", MENTOR),
+        Route(
+            "/mentor/dashboard/availability/",
+            _with(MENTOR, owner=302, other=302),
+            method="POST",
+            data={
+                "day-0-on": "on",
+                "day-0-start": "09:00",
+                "day-0-end": "12:00",
+                "buffer_minutes": "0",
+                "min_notice_minutes": "120",
+                "max_days_ahead": "60",
+            },
+        ),
+        Route(
+            "/mentor/dashboard/availability/",
+            _with(MENTOR, owner=422, other=422),
+            method="POST",
+            data={"day-0-on": "on", "day-0-start": "12:00", "day-0-end": "09:00"},
+        ),
+    ],
+    "mentor/dashboard/availability/overrides/": [
+        Route("/mentor/dashboard/availability/overrides/", _with(MENTOR, owner=405, other=405)),
+        Route(
+            "/mentor/dashboard/availability/overrides/",
+            _with(MENTOR, owner=302, other=302),
+            method="POST",
+            data={"date": SOON_DAY, "kind": "off"},
+        ),
+        Route(
+            "/mentor/dashboard/availability/overrides/",
+            _with(MENTOR, owner=422, other=422),
+            method="POST",
+            data={"date": "2001-01-01", "kind": "off"},
+        ),
+    ],
+    "mentor/dashboard/availability/overrides/<int:pk>/delete/": Route(
+        "/mentor/dashboard/availability/overrides/{override.pk}/delete/",
+        _with(MENTOR_OBJ, owner=302),
+        method="POST",
+    ),
+    # The learner's slot picker (a day's times; the whole page without htmx) and the
+    # confirmation page; the owner has no weekly hours, so no time is free (400).
+    "mentors/<int:pk>/times/": Route("/mentors/{owner.pk}/times/", SIGNED_IN),
+    "mentors/<int:mentor_id>/book/": [
+        Route("/mentors/{owner.pk}/book/", _with(LEARNER, learner=400, staff=400)),
+        Route(
+            "/mentors/{owner.pk}/book/",
+            _with(LEARNER, learner=400, staff=400),
+            method="POST",
+            data={"starts_at": SOON_ISO, "duration": "60", "topic": "Dates"},
+        ),
+    ],
     # Any signed-in user; a non-mentor id is "not found".
     "api/mentors/<int:pk>/slots/": [
         Route("/api/mentors/{owner.pk}/slots/", API_ANY, api=True),
@@ -207,6 +261,23 @@ MATRIX: dict[str, Route | list[Route]] = {
         ),
     ],
     # Learners book a free slot; the owner has no weekly hours, so no time is free (400).
+    # A learner's own bookings: someone else's booking is "not found" (staff is a learner
+    # without bookings); mentors have none (403).
+    "api/learner/bookings/": Route("/api/learner/bookings/", API_LEARNER, api=True),
+    "api/learner/bookings/<int:pk>/cancel/": Route(
+        "/api/learner/bookings/{booking.pk}/cancel/",
+        _with(API_LEARNER, staff=404),
+        method="POST",
+        api=True,
+    ),
+    # `booking` is a seat on a public group session: not movable by the learner (400).
+    "api/learner/bookings/<int:pk>/reschedule/": Route(
+        "/api/learner/bookings/{booking.pk}/reschedule/",
+        _with(API_LEARNER, learner=400, staff=404),
+        method="POST",
+        api=True,
+        data={"starts_at": SOON_ISO},
+    ),
     "api/mentors/<int:pk>/book/": [
         Route(
             "/api/mentors/{owner.pk}/book/",
@@ -359,6 +430,14 @@ MATRIX: dict[str, Route | list[Route]] = {
             method="POST",
         ),
     ],
+    "mentor/dashboard/sessions/<int:pk>/reschedule/": [
+        Route("/mentor/dashboard/sessions/{scheduled.pk}/reschedule/", MENTOR_OBJ),
+        Route(  # no new time given: the dialog again, with the field errors
+            "/mentor/dashboard/sessions/{scheduled.pk}/reschedule/",
+            _with(MENTOR_OBJ, owner=422),
+            method="POST",
+        ),
+    ],
     "mentor/dashboard/sessions/<int:pk>/delete/": [
         Route("/mentor/dashboard/sessions/{draft.pk}/delete/", MENTOR_OBJ),
         Route(
@@ -401,6 +480,29 @@ MATRIX: dict[str, Route | list[Route]] = {
     r"api/^sessions/(?P<pk>\d+)/publish/$": Route(
         "/api/sessions/{draft.pk}/publish/", API_MENTOR_OBJ, method="POST", api=True
     ),
+    r"api/^sessions/(?P<pk>\d+)/reschedule/$": [
+        Route(
+            "/api/sessions/{scheduled.pk}/reschedule/",
+            API_MENTOR_OBJ,
+            method="POST",
+            api=True,
+            data={"starts_at": SOON_ISO, "reason": "Clash"},
+        ),
+        Route(  # the private one-to-one: nobody but its mentor learns it exists
+            "/api/sessions/{private.pk}/reschedule/",
+            _with(API_MENTOR_OBJ, owner=400),
+            method="POST",
+            api=True,
+            data={"starts_at": "2001-01-01T10:00:00Z"},
+        ),
+        Route(  # a draft isn't scheduled
+            "/api/sessions/{draft.pk}/reschedule/",
+            _with(API_MENTOR_OBJ, owner=409),
+            method="POST",
+            api=True,
+            data={"starts_at": SOON_ISO},
+        ),
+    ],
     r"api/^sessions/(?P<pk>\d+)/cancel/$": [
         Route(
             "/api/sessions/{scheduled.pk}/cancel/",

@@ -53,6 +53,7 @@ PAGES: list[Page] = [
     Page("analytics", "owner", f"{DASH}/analytics/"),
     Page("analytics-year", "owner", f"{DASH}/analytics/?period=365d"),
     Page("profile", "owner", f"{DASH}/profile/"),
+    Page("availability", "owner", f"{DASH}/availability/", primary="Save availability"),
     Page("notifications", "owner", f"{DASH}/notifications/"),
     # Dialogs.
     Page("dialog-create-session", "owner", f"{DASH}/sessions/draft/", f"{DASH}/sessions/new/"),

@@ -135,6 +135,14 @@ DATE_PROBES: dict[str, list[Probe]] = {
             schedulable=True,
         ),
     ],
+    "session_reschedule": [
+        Probe(
+            "/mentor/dashboard/sessions/{scheduled.pk}/reschedule/",
+            ("date", "start_time"),
+            base={"date": "{future_day}", "start_time": "10:00"},
+            schedulable=True,
+        )
+    ],
     "api-sessions-list": [
         Probe("/api/sessions/", ("starts_at",), api=True, base=SESSION_API, schedulable=True)
     ],
@@ -221,6 +229,38 @@ DATE_PROBES: dict[str, list[Probe]] = {
             schedulable=True,
         )
     ],
+    "availability_override_add": [
+        Probe(
+            "/mentor/dashboard/availability/overrides/",
+            ("date",),
+            base={"kind": "off"},
+            schedulable=True,
+        )
+    ],
+    "mentor_detail": [
+        Probe("/mentors/{owner.pk}/", ("day",), "GET", "learner", expect=(200,), error_shown=False)
+    ],
+    "mentor_slot_times": [
+        Probe(
+            "/mentors/{owner.pk}/times/",
+            ("day",),
+            "GET",
+            "learner",
+            expect=(200, 404),
+            error_shown=False,
+            headers={"HTTP_HX_REQUEST": "true"},
+        )
+    ],
+    "slot_book": [
+        Probe(
+            "/mentors/{owner.pk}/book/",
+            ("starts_at",),
+            persona="learner",
+            base={"topic": "Dates", "duration": "60"},
+            schedulable=True,
+            expect=(400, 422),  # unparsable: 422 (form); a past time: 400 (the service)
+        )
+    ],
     "api-mentor-slots": [
         Probe(
             "/api/mentors/{owner.pk}/slots/",
@@ -238,6 +278,20 @@ DATE_PROBES: dict[str, list[Probe]] = {
             persona="learner",
             api=True,
             base={"topic": "Dates", "duration_minutes": 60},
+            schedulable=True,
+        )
+    ],
+    "api-sessions-reschedule": [
+        Probe(
+            "/api/sessions/{scheduled.pk}/reschedule/", ("starts_at",), api=True, schedulable=True
+        )
+    ],
+    "api-learner-booking-reschedule": [
+        Probe(
+            "/api/learner/bookings/{booking.pk}/reschedule/",
+            ("starts_at",),
+            persona="learner",
+            api=True,
             schedulable=True,
         )
     ],
@@ -261,7 +315,7 @@ NO_DATE = {
     "request-list", "request-detail", "request-decline", "learner-request-detail",
     "learner-request-withdraw", "api-earnings", "api-payouts", "api-payout", "api_analytics",
     "api-learner-reviews", "media", "home", "login", "logout", "profile_tab",
-    "profile_preview", "richtext_preview", "profile_picture_remove", "mentor_list", "mentor_detail",
+    "profile_preview", "richtext_preview", "profile_picture_remove", "mentor_list",
     "notifications_tab", "learner_notifications", "notifications_menu",
     "notifications_read_all", "notification_open", "notification_read", "notification_unread",
     "notification_dismiss", "dashboard", "dashboard_slash", "sessions_tab", "session_view",
@@ -271,6 +325,8 @@ NO_DATE = {
     "request_withdraw", "earnings_tab", "earnings_payout", "analytics_tab",
     "live_room", "live_start", "live_end", "live_ice", "session_review",
     "api-availability", "api-availability-override",
+    "availability_page", "availability_override_delete",  # times of day only (HH:MM, checked)
+    "api-learner-bookings", "api-learner-booking-cancel",
 }  # fmt: skip
 
 NAMES = set(http_route_names().values())

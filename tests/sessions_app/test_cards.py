@@ -54,7 +54,14 @@ def test_a_scheduled_card_offers_view_and_its_menu_ends_with_cancel(mentor_clien
     session = make_session(mentor, title="Later", starts_at=timezone.now() + timedelta(days=3))
     card = subtab(mentor_client, "scheduled")["Later"]
     assert primaries(card) == ["View"]
-    assert menu_items(card) == ["Edit", "Add to calendar", "Copy link", "Cancel session…"]
+    assert menu_items(card) == [
+        "Edit",
+        "Add to calendar",
+        "Reschedule…",
+        "Copy link",
+        "Cancel session…",
+    ]
+    assert f'hx-get="/mentor/dashboard/sessions/{session.pk}/reschedule/?tab=scheduled"' in card
     assert f'href="/sessions/{session.pk}/calendar.ics"' in card
     assert f'data-copy-link="/sessions/{session.pk}/"' in card
     assert f'hx-get="/mentor/dashboard/sessions/{session.pk}/cancel/?tab=scheduled"' in card
