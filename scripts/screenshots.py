@@ -161,6 +161,7 @@ def demo_objects(env: dict) -> dict[str, str]:
         f"sessions_{tab}": reverse("sessions_subtab", args=[tab]) for tab in ("draft", "scheduled")
     }
     paths["requests_tab"] = reverse("requests_tab")
+    paths["availability"] = reverse("availability_page")
     paths |= _object_paths(ids, reverse)
     return paths
 
@@ -173,6 +174,7 @@ def _object_paths(ids: dict, reverse) -> dict[str, str]:
     if ids["scheduled"]:
         paths["scheduled_view"] = reverse("session_view", args=[ids["scheduled"].pk])
         paths["scheduled_cancel"] = reverse("session_cancel", args=[ids["scheduled"].pk])
+        paths["scheduled_reschedule"] = reverse("session_reschedule", args=[ids["scheduled"].pk])
     for key in ("booked", "open"):
         if ids[key]:
             paths[f"{key}_session"] = reverse("session_detail", args=[ids[key].pk])
@@ -317,6 +319,7 @@ def mentor_dialog_shots(p: dict) -> list[Shot]:
         ("session-delete", "Delete draft", draft, "draft_delete"),
         ("session-view", "Session details", scheduled, "scheduled_view"),
         ("session-cancel", "Cancel session (confirmation)", scheduled, "scheduled_cancel"),
+        ("session-reschedule", "Reschedule session", scheduled, "scheduled_reschedule"),
         ("request-accept", "Accept request", requests, "accept"),
         ("request-decline", "Decline request", requests, "decline"),
         ("payout-request", "Request payout", p["earnings_tab"], "earnings_payout"),
@@ -337,6 +340,7 @@ def mentor_dialog_shots(p: dict) -> list[Shot]:
         Shot("mentor-dialog-payout-confirm", "Mentor · dialog · Confirm payout", "mentor",
              p["earnings_tab"], payout_confirm(p["earnings_payout"]), False)
     )  # fmt: skip
+    shots.append(Shot("mentor-availability", "Mentor · Availability", "mentor", p["availability"]))
     shots.append(
         Shot(
             "mentor-menu-notifications",

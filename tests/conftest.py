@@ -144,9 +144,22 @@ def forgotten_users():
     from accounts.user_cache import clear_local
 
     clear_local()
-    caches["auth"].clear()
+    _clear_stamps(caches["auth"])
     yield
     clear_local()
+
+
+def _clear_stamps(cache) -> None:
+    """Forget this run's stamps only: on Redis, `clear()` would FLUSHDB and wipe the
+    other xdist worker's channel layer and stamps in the same database."""
+    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client_of is None:
+        cache.clear()
+        return
+    client = client_of(None, write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
