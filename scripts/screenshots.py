@@ -340,7 +340,10 @@ def mentor_dialog_shots(p: dict) -> list[Shot]:
         Shot("mentor-dialog-payout-confirm", "Mentor · dialog · Confirm payout", "mentor",
              p["earnings_tab"], payout_confirm(p["earnings_payout"]), False)
     )  # fmt: skip
-    shots.append(Shot("mentor-availability", "Mentor · Availability", "mentor", p["availability"]))
+    if "availability" in p:
+        shots.append(
+            Shot("mentor-availability", "Mentor · Availability", "mentor", p["availability"])
+        )
     shots.append(
         Shot(
             "mentor-menu-notifications",
