@@ -7,28 +7,17 @@ stack would not switch threads for them either, except to read the database
 when a user has to be loaded or a refresh token rotated.
 """
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 
+from core.middleware import EitherModeMiddleware
+
 from .tokens import clear_auth_cookies, rotate_refresh, set_auth_cookies, user_from_access
 
 
-class _EitherMode:
-    """Sync or async, following the handler it wraps (Django's middleware protocol)."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
-
-
-class JWTCookieMiddleware(_EitherMode):
+class JWTCookieMiddleware(EitherModeMiddleware):
     """Sets request.user from the access cookie, refreshing it silently.
 
     When the access cookie is missing or expired but the refresh cookie is
@@ -84,7 +73,7 @@ class JWTCookieMiddleware(_EitherMode):
         return response
 
 
-class SecureCookiesOverHttpsMiddleware(_EitherMode):
+class SecureCookiesOverHttpsMiddleware(EitherModeMiddleware):
     """Every cookie set on an HTTPS response is Secure.
 
     In production the settings make every cookie Secure anyway; under
@@ -108,7 +97,7 @@ class SecureCookiesOverHttpsMiddleware(_EitherMode):
         return response
 
 
-class UserTimezoneMiddleware(_EitherMode):
+class UserTimezoneMiddleware(EitherModeMiddleware):
     """Times are stored in UTC and shown in the signed-in user's zone."""
 
     def __call__(self, request):

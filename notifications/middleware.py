@@ -6,7 +6,9 @@ tag shows what is still open), and the page shows no banner for itself.
 
 from __future__ import annotations
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from asgiref.sync import sync_to_async
+
+from core.middleware import EitherModeMiddleware
 
 from .queries import open_urgent_urls
 from .services import mark_read_for_url
@@ -15,19 +17,14 @@ from .services import mark_read_for_url
 _SKIP_PREFIXES = ("/api/", "/admin/", "/static/", "/media/", "/ws/")
 
 
-class OpenedPageMiddleware:
+class OpenedPageMiddleware(EitherModeMiddleware):
     """Sync or async, following the handler it wraps; in async mode its
     process_view is a coroutine too, so Django calls it without a thread switch
     (and only a page load that has alerts to look up goes to the database)."""
 
-    sync_capable = True
-    async_capable = True
-
     def __init__(self, get_response):
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
+        super().__init__(get_response)
         if self.async_mode:
-            markcoroutinefunction(self)
             self.process_view = self.aprocess_view
 
     def __call__(self, request):

@@ -33,6 +33,15 @@ FIELD_FOR = {"starts_at": "start_time", "reason": "reason"}
 DATE_MESSAGES = (AHEAD_MESSAGE, RANGE_MESSAGE)
 
 
+def _local_start(data: dict, mentor) -> datetime | None:
+    """The picked date and time of day, in the mentor's zone (None until both are valid)."""
+    day, at = data.get("date"), data.get("start_time")
+    if not (day and at):
+        return None
+    local = datetime.combine(day, at.replace(second=0, microsecond=0))
+    return timezone.make_aware(local, mentor.tzinfo)
+
+
 def _form_field(field: str | None, message: str) -> str | None:
     if field == "starts_at" and message in DATE_MESSAGES:
         return "date"
@@ -130,10 +139,8 @@ class SessionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, at = data.get("date"), data.get("start_time")
-        if day and at:
-            local = datetime.combine(day, at.replace(second=0, microsecond=0))
-            data["starts_at"] = timezone.make_aware(local, self.mentor.tzinfo)
+        if starts_at := _local_start(data, self.mentor):
+            data["starts_at"] = starts_at
         given = {
             name: data[name]
             for name in rules.EDITABLE_FIELDS
@@ -210,10 +217,8 @@ class RescheduleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, at = data.get("date"), data.get("start_time")
-        if day and at:
-            local = datetime.combine(day, at.replace(second=0, microsecond=0))
-            data["starts_at"] = timezone.make_aware(local, self.mentor.tzinfo)
+        if starts_at := _local_start(data, self.mentor):
+            data["starts_at"] = starts_at
             try:
                 rules.check_starts_at(data["starts_at"])
             except DomainError as error:
