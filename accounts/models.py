@@ -135,3 +135,8 @@ class RefreshRotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jti} → {self.new_jti}"
+
+
+def active_mentors():
+    """Mentors learners may see and book: role mentor, account active."""
+    return User.objects.filter(role=User.Role.MENTOR, is_active=True)

@@ -5,7 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.models import active_mentors
 from accounts.permissions import IsLearner
 from core.timebounds import BoundedDateTimeField
 
@@ -34,10 +34,7 @@ class BookSlot(APIView):
     @extend_schema(request=BookSlotSerializer, responses={201: BookedSerializer})
     def post(self, request, pk: int):
         mentor = generics.get_object_or_404(
-            User.objects.select_related("mentor_profile"),
-            pk=pk,
-            role=User.Role.MENTOR,
-            is_active=True,
+            active_mentors().select_related("mentor_profile"), pk=pk
         )
         data = BookSlotSerializer(data=request.data)
         data.is_valid(raise_exception=True)

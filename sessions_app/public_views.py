@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from accounts import profile_services as svc
 from accounts.decorators import signin_required
-from accounts.models import MentorProfile, User
+from accounts.models import MentorProfile, User, active_mentors
 
 from .availability import picker
 from .models import Review
@@ -32,7 +32,7 @@ def get_public_mentor(pk: int) -> MentorProfile:
             user_id=pk, user__role=User.Role.MENTOR, user__is_active=True
         )
     except MentorProfile.DoesNotExist as exc:
-        user = User.objects.filter(pk=pk, role=User.Role.MENTOR, is_active=True).first()
+        user = active_mentors().filter(pk=pk).first()
         if user is None:
             raise Http404("No such mentor.") from exc
         return svc.get_profile(user)

@@ -12,7 +12,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.models import active_mentors
 from accounts.permissions import IsMentor
 from core.timebounds import parse_query_date
 
@@ -118,10 +118,7 @@ class MentorSlots(APIView):
     )
     def get(self, request, pk: int):
         mentor = generics.get_object_or_404(
-            User.objects.select_related("mentor_profile"),
-            pk=pk,
-            role=User.Role.MENTOR,
-            is_active=True,
+            active_mentors().select_related("mentor_profile"), pk=pk
         )
         duration, first, last = _slot_query(request, mentor)
         slots = mentor_slots(mentor, duration=duration, first=first, last=last)
