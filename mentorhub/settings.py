@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from core.email_url import parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -107,6 +109,7 @@ INSTALLED_APPS = [
     "tailwind",
     "theme",
     "core",  # the bottom layer: template tags ({% cachedrows %}), no models
+    "mailer",  # the outbox: every email, sent after commit with retries
     "accounts",
     "notifications",
     "sessions_app",
@@ -423,6 +426,31 @@ WEBRTC_TURN_TTL_SECONDS = env_int("WEBRTC_TURN_TTL_SECONDS", 3600)
 WEBRTC_ICE_TRANSPORT_POLICY = env_str("WEBRTC_ICE_TRANSPORT_POLICY", "all")
 # An open presence whose socket sent nothing for this long is closed (no ghosts).
 LIVE_PRESENCE_TIMEOUT_SECONDS = env_int("LIVE_PRESENCE_TIMEOUT_SECONDS", 90)
+
+# --- Email ---------------------------------------------------------------------------
+# EMAIL_URL: smtp://, smtp+tls://, smtp+ssl://, console: or file:///path (core/email_url.py).
+# Django 6.1 mailers (the EMAIL_* settings are deprecated).
+try:
+    MAILERS = {"default": parse_email_url(env_str("EMAIL_URL", "console:"))}
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MentorHub <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in emails and calendar files (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# mailer: retries with exponential backoff (base × 2^(attempt-1), capped), then "failed".
+MAILER_RETRY_BASE_SECONDS = env_int("MAILER_RETRY_BASE_SECONDS", 60)
+MAILER_RETRY_MAX_SECONDS = env_int("MAILER_RETRY_MAX_SECONDS", 6 * 3600)
+MAILER_MAX_ATTEMPTS = env_int("MAILER_MAX_ATTEMPTS", 10)
+# A row claimed for sending this long ago by a process that died is tried again.
+MAILER_SENDING_LEASE_SECONDS = env_int("MAILER_SENDING_LEASE_SECONDS", 600)
+# Send right after the commit (a background thread of the process), besides the job.
+MAILER_SEND_ON_COMMIT = env_bool("MAILER_SEND_ON_COMMIT", True)
+# Notification emails: the daily digest's local hour, the unsubscribe links' lifetime.
+NOTIFICATION_DIGEST_HOUR = min(max(env_int("NOTIFICATION_DIGEST_HOUR", 8), 0), 23)
+UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env_int("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", 90)
+# Optional: a mailbox whose messages unsubscribe (List-Unsubscribe's mailto: part).
+UNSUBSCRIBE_MAILTO = env_str("UNSUBSCRIBE_MAILTO")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mentorhub-demo")
 # Extra endpoints for `make bench` (a constant "floor" view, a notify trigger).

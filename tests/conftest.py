@@ -176,3 +176,15 @@ def ws():
     from tests.support.sockets import ws
 
     return ws
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) that Django's SMTP backend sends to."""
+    from tests.support.smtp import SmtpServer, smtp_settings
+
+    server = SmtpServer()
+    smtp_settings(settings, server)
+    settings.SITE_URL = "https://mentorhub.example"
+    yield server
+    server.stop()

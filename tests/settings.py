@@ -9,6 +9,8 @@ import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret-" + "k" * 40)
 os.environ.setdefault("SCHEDULER_IN_PROCESS", "0")
+# Tests send the outbox by calling mailer.delivery.deliver_due(), not from a thread.
+os.environ.setdefault("MAILER_SEND_ON_COMMIT", "0")
 # Several test runs may share a machine (and its PostgreSQL/Redis): give each
 # run its own test database and channel-layer prefix. The browser-test server
 # inherits the prefix through the environment.
