@@ -36,8 +36,10 @@ css: venv theme/static_src/node_modules
 # `make run`: debug off (friendly error pages, WhiteNoise), plain HTTP on
 # loopback (cookies Secure only over HTTPS); `make dev`: debug and auto-reload.
 LOCAL_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
-RUN_ENV = $(LOCAL_KEY) DJANGO_DEBUG=0 DJANGO_PLAIN_HTTP=1
-DEV_ENV = $(LOCAL_KEY) DJANGO_DEBUG=1
+# Email: printed to the console unless EMAIL_URL says otherwise; links point at the served address.
+MAIL_ENV = EMAIL_URL="$${EMAIL_URL:-console:}" SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
+RUN_ENV = $(LOCAL_KEY) DJANGO_DEBUG=0 DJANGO_PLAIN_HTTP=1 $(MAIL_ENV)
+DEV_ENV = $(LOCAL_KEY) DJANGO_DEBUG=1 $(MAIL_ENV)
 
 migrate: venv
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput -v0

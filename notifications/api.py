@@ -6,10 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from . import services
+from . import preferences, services
 from .models import Notification
-from .serializers import NotificationSerializer, ReadAllSerializer
+from .serializers import NotificationSerializer, PreferencesSerializer, ReadAllSerializer
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -54,3 +55,21 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def read_all(self, request):
         updated = services.mark_all_read(request.user)
         return Response({"updated": updated, "unread": services.unread_count(request.user)})
+
+
+class PreferencesView(APIView):
+    """GET/PUT /api/notification-preferences/: the signed-in user's own preferences.
+
+    PUT takes any of `email`, `in_app` (kind → bool; kinds left out keep their
+    value), `quiet_hours` ({"start": "HH:MM", "end": "HH:MM"} or null) and
+    `email_digest` ("off" | "daily"); bad input → 400 with the field.
+    """
+
+    @extend_schema(responses=PreferencesSerializer)
+    def get(self, request):
+        return Response(preferences.as_api(preferences.for_user(request.user)))
+
+    @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
+    def put(self, request):
+        prefs = preferences.update_preferences(request.user, request.data)
+        return Response(preferences.as_api(prefs))

@@ -31,10 +31,14 @@ class NotificationsConfig(AppConfig):
 
         from accounts.models import User
         from accounts.signals import signed_out
+        from core.jobs import register_job
 
+        from .emails import prune_once_keys, send_digests
         from .fragments import register_fragments
 
         register_fragments()  # the bell
+        register_job("notifications.digest", send_digests)
+        register_job("notifications.prune_once_keys", prune_once_keys)
         # accounts never imports us: it announces, we close the user's sockets.
         post_save.connect(
             _close_sockets_of_deactivated,

@@ -93,3 +93,63 @@ COUNTDOWNS = {
     Notification.Kind.SESSION_REMINDER: "start",
     Notification.Kind.SESSION_LIVE: "live",
 }
+
+
+class NotificationPreferences(models.Model):
+    """Per kind, in-app and email on/off; quiet hours; the daily digest.
+
+    `email` and `in_app` hold only what the user changed (kind → bool); the
+    defaults live in notifications/preferences.py, so a new kind gets its
+    default for everyone without a data migration.
+    """
+
+    class Digest(models.TextChoices):
+        OFF = "off", "Off"
+        DAILY = "daily", "Daily"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    email = models.JSONField(default=dict, blank=True)
+    in_app = models.JSONField(default=dict, blank=True)
+    quiet_start = models.TimeField(null=True, blank=True)  # in the user's zone
+    quiet_end = models.TimeField(null=True, blank=True)
+    email_digest = models.CharField(max_length=8, choices=Digest.choices, default=Digest.OFF)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user_id}"
+
+
+class DigestEntry(models.Model):
+    """A non-urgent notification email waiting for the user's daily digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_entries"
+    )
+    kind = models.CharField(max_length=32)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    batch = models.CharField(max_length=32, blank=True)  # the digest pass that took it
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="digest_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title}"
+
+
+class NotifyOnce(models.Model):
+    """Keys of notifications that must go out at most once (the 1-hour reminder)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

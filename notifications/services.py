@@ -8,17 +8,19 @@ signaling, and `recheck_access()` / `close_user_sockets()` when a user's access 
 
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.user_cache import forget_user
 from core import live_fragments
 
-from .models import Notification
+from . import emails, preferences
+from .models import Notification, NotifyOnce
 from .queries import unread_count  # noqa: F401  (a read; callers still find it here)
 
 logger = logging.getLogger(__name__)
@@ -57,32 +59,64 @@ def notify(
     action: str = "",
     subject: tuple[int, str] | None = None,
     starts_at=None,
-) -> Notification:
-    """Store a notification for `user` and push it once the transaction commits.
+    email: bool = True,
+    in_app: bool = True,
+    attachments=(),
+    once_key: str | None = None,
+) -> Notification | None:
+    """Alert `user`: a stored notification pushed after commit, and/or an email.
 
-    A rolled-back transaction stores nothing and pushes nothing. `url` must be
-    a path of ours ("/live/12/"); anything else is dropped. `subject` (id,
-    name) and `starts_at` let an urgent banner count down and close when its
-    subject changes (Notification.subject_id).
+    Both follow the user's preferences (notifications/preferences.py): in-app
+    off for the kind → nothing stored or pushed (returns None); email on → the
+    outbox row is written in this same transaction (notifications/emails.py:
+    now, after quiet hours, or into the digest). `email=False`/`in_app=False`
+    rule a channel out for this call; `attachments` go with the email;
+    `once_key` makes a repeated call with the same key a no-op (reminders).
+    A rolled-back transaction stores, pushes and emails nothing. `url` must be
+    a path of ours ("/live/12/"), else dropped. `subject` (id, name) and
+    `starts_at` let an urgent banner count down and close with its subject.
     """
     if kind not in Notification.Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if level not in Notification.Level.values:
         raise ValueError(f"unknown notification level {level!r}")
-    notification = Notification.objects.create(
-        user=user,
-        kind=kind,
-        title=title[:200],
-        body=body,
-        url=safe_url(url),
-        level=level,
-        action=action[:40],
-        subject_id=subject[0] if subject else None,
-        subject_title=subject[1][:200] if subject else "",
-        starts_at=starts_at,
-    )
+    # One transaction with the caller's (no savepoint when there is one already).
+    with nullcontext() if connection.in_atomic_block else transaction.atomic():
+        if once_key is not None and not _first_time(once_key):
+            return None
+        prefs = preferences.for_user(user)
+        url = safe_url(url)
+        if email:
+            emails.email_notification(
+                user, kind, title, body=body, url=url, level=level, action=action,
+                attachments=attachments, prefs=prefs,
+            )  # fmt: skip
+        if not (in_app and prefs.wants_in_app(kind)):
+            return None
+        notification = Notification.objects.create(
+            user=user,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url,
+            level=level,
+            action=action[:40],
+            subject_id=subject[0] if subject else None,
+            subject_title=subject[1][:200] if subject else "",
+            starts_at=starts_at,
+        )
     push_created(notification)
     return notification
+
+
+def _first_time(key: str) -> bool:
+    """Record `key`; False when it was recorded before (by this or another process)."""
+    try:
+        with transaction.atomic():
+            NotifyOnce.objects.create(key=key[:120])
+    except IntegrityError:
+        return False
+    return True
 
 
 def push_created(notification: Notification) -> None:

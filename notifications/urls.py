@@ -1,8 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import preference_views, views
 
 urlpatterns = [
+    path(
+        "account/notifications/",
+        preference_views.preferences_page,
+        name="notification_preferences",
+    ),
+    path("email/unsubscribe/<str:token>/", preference_views.unsubscribe, name="email_unsubscribe"),
     path("mentor/dashboard/notifications/", views.notifications_tab, name="notifications_tab"),
     path("notifications/", views.learner_notifications, name="learner_notifications"),
     path("notifications/menu/", views.bell_menu, name="notifications_menu"),

@@ -22,6 +22,7 @@ class SessionsAppConfig(AppConfig):
         from .signals import session_completed
 
         register_job("sessions.reminders", services.send_session_reminders)
+        register_job("sessions.hour_reminders", services.send_hour_reminders)
         register_job("sessions.end_overdue", services.end_overdue_sessions)
         register_job("sessions.cancel_unstarted", services.cancel_unstarted_sessions)
         register_fragments()  # participant counts on the mentor's dashboard

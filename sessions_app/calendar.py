@@ -9,59 +9,30 @@ them correctly on both sides of a daylight-saving change.
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
-from icalendar import Calendar, Event
 
 from accounts.decorators import mentor_required, signin_required
 from accounts.models import MentorProfile
 from core.errors import DomainError
 
+from . import ics
 from .models import Booking, Session
 from .queries import feed_sessions
 from .services import rotate_calendar_token
 
-PRODID = "-//MentorHub//Sessions//EN"
+
+def _calendar(name: str):
+    return ics.calendar(name)
 
 
-def _calendar(name: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    return cal
+def _event(session: Session, request, *, for_mentor: bool):
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return ics.event(session, base_url=base_url, host=request.get_host(), for_mentor=for_mentor)
 
 
-def _event(session: Session, request, *, for_mentor: bool) -> Event:
-    event = Event()
-    host = request.get_host()
-    event.add("uid", f"session-{session.pk}@{host}")
-    event.add("dtstamp", timezone.now().astimezone(UTC))
-    event.add("dtstart", session.starts_at.astimezone(UTC))
-    event.add("dtend", session.ends_at.astimezone(UTC))
-    event.add("summary", session.title)
-    room = request.build_absolute_uri(reverse("live_room", args=[session.pk]))
-    who = "your learners" if for_mentor else session.mentor.display_name
-    event.add("description", f"MentorHub session with {who}.\nJoin: {room}")
-    event.add("url", room)
-    # Same UID forever; SEQUENCE rises with every move, so calendar apps replace the
-    # event; a cancelled one stays (STATUS:CANCELLED) so they remove it.
-    event.add("sequence", session.sequence)
-    cancelled = session.status == Session.Status.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    if session.updated_at:
-        event.add("last-modified", session.updated_at.astimezone(UTC))
-    return event
-
-
-def _ics_response(cal: Calendar, filename: str, *, attachment: bool) -> HttpResponse:
+def _ics_response(cal, filename: str, *, attachment: bool) -> HttpResponse:
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

@@ -101,3 +101,21 @@ def ago(value) -> str:
     if (timezone.now() - value).total_seconds() < 60:
         return "just now"
     return f"{timesince(value, depth=1)} ago"
+
+
+@register.inclusion_tag("notifications/_preferences_form.html", takes_context=True)
+def notification_preferences_form(context, next_url: str = "") -> dict:
+    """The settings form for the signed-in user (the /account/ page's section).
+
+    Pages that include `notifications/_preferences_section.html` need no
+    context of their own: the form reads the user's preferences here and
+    posts to `notification_preferences`, which answers htmx with the form.
+    """
+    from ..preference_views import form_context
+
+    request = context["request"]
+    return {
+        **form_context(request.user, next_url=next_url or request.path),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

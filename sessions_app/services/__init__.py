@@ -22,7 +22,12 @@ from ..rules import EDITABLE_FIELDS, MAX_DURATION_MINUTES, START_WINDOW
 from ..sanitize import clean_description
 from .bookings import book_session, cancel_booking, check_bookable
 from .calendar_feed import rotate_calendar_token
-from .jobs import cancel_unstarted_sessions, end_overdue_sessions, send_session_reminders
+from .jobs import (
+    cancel_unstarted_sessions,
+    end_overdue_sessions,
+    send_hour_reminders,
+    send_session_reminders,
+)
 from .lifecycle import (
     cancel_session,
     create_session,
@@ -57,6 +62,7 @@ __all__ = [
     "reschedule_session",
     "rotate_calendar_token",
     "schedule_private_session",
+    "send_hour_reminders",
     "send_session_reminders",
     "start_session",
     "update_session",

@@ -6,17 +6,23 @@ conditional UPDATE, and only the winner notifies.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from core.jobs import claim_each
+from notifications.models import NotifyOnce
 
 from ..models import Session
 from . import notices
 from .common import active_bookings
 from .lifecycle import cancel_and_release, end_session
+
+logger = logging.getLogger(__name__)
+HOUR_REMINDER_MINUTES = 60
 
 
 def send_session_reminders() -> int:
@@ -39,6 +45,38 @@ def send_session_reminders() -> int:
         notices.reminders(session, [b.learner for b in active_bookings(session)], minutes)
 
     return claim_each(due, remind, claim=claim, label="sessions.reminders")
+
+
+def send_hour_reminders() -> int:
+    """Email reminders about an hour before each scheduled session (with its .ics).
+
+    The once-keys (notifications.NotifyOnce) make each person's reminder go out
+    once per start time, however many processes run this; sessions whose keys
+    all exist are skipped with one read.
+    """
+    now = timezone.now()
+    soon = (
+        Session.objects.filter(
+            status=Session.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=now + timedelta(minutes=HOUR_REMINDER_MINUTES),
+        )
+        .select_related("mentor", "mentor__mentor_profile")
+        .order_by("starts_at")
+    )
+    done = 0
+    for session in soon[:200]:
+        learners = [b.learner for b in active_bookings(session)]
+        keys = {notices.hour_reminder_key(session, p.pk) for p in [session.mentor, *learners]}
+        if NotifyOnce.objects.filter(key__in=keys).count() == len(keys):
+            continue
+        try:
+            with transaction.atomic():
+                notices.hour_reminders(session, learners)
+            done += 1
+        except Exception:
+            logger.exception("hour reminder for session %s failed; retried next pass", session.pk)
+    return done
 
 
 def end_overdue_sessions() -> int:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from core.formatting import local_time_label, zone_label
 from notifications.services import notify, push_update
 
+from .. import ics
 from ..models import Session
 
 NOT_STARTED_REASON = "The session was not started."  # stored as the cancel reason
@@ -178,6 +179,7 @@ def reminders(session: Session, learners: Iterable, minutes: int) -> None:
         action="Start Session",
         subject=_subject(session),
         starts_at=session.starts_at,
+        email=False,  # the email reminder went an hour earlier (hour_reminders)
     )
     for learner in learners:
         notify(
@@ -189,7 +191,49 @@ def reminders(session: Session, learners: Iterable, minutes: int) -> None:
             level="urgent",
             subject=_subject(session),
             starts_at=session.starts_at,
+            email=False,
         )
+
+
+def hour_reminder_key(session: Session, user_id: int) -> str:
+    """Once per person and start time (a moved session is reminded again)."""
+    return f"reminder-1h:{session.pk}:{user_id}:{int(session.starts_at.timestamp())}"
+
+
+def hour_reminders(session: Session, learners: Iterable) -> int:
+    """ "Starts at 14:00" by email, about an hour before, with the session's .ics attached.
+
+    Email only (the app shows its banner 5 minutes before); at most once per person
+    and start time, whichever process runs the job. Returns how many people it covered.
+    """
+    people = [(session.mentor, True), *((learner, False) for learner in learners)]
+    for person, is_mentor in people:
+        when = local_time_label(person, session.starts_at)
+        zone = zone_label(getattr(person.tzinfo, "key", "UTC"), session.starts_at)
+        body = (
+            "Press Start Session in the room when you're ready."
+            if is_mentor
+            else f"With {session.mentor.display_name}. The room opens from the link."
+        )
+        notify(
+            person,
+            "session_reminder",
+            f"Reminder: ‘{session.title}’ starts at {when} ({zone})",
+            body=body + " The calendar file is attached.",
+            url=_room_url(session),
+            level="urgent",
+            action="Start Session" if is_mentor else "Open session",
+            in_app=False,
+            attachments=[
+                (
+                    f"mentorhub-session-{session.pk}.ics",
+                    ics.session_ics(session, for_mentor=is_mentor),
+                    "text/calendar",
+                )
+            ],
+            once_key=hour_reminder_key(session, person.pk),
+        )
+    return len(people)
 
 
 def banners_changed(user_ids: Iterable[int | None]) -> None:

@@ -42,9 +42,25 @@ def test_check_deploy_is_clean_with_production_env():
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "x" * 60 + "-Prod-Secret-Key-123!",
             "DJANGO_ALLOWED_HOSTS": "mentorhub.example",
+            "EMAIL_URL": "smtp+tls://mentorhub:secret@smtp.example.com",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_the_console_mailer():
+    """A deployment must say where email goes (EMAIL_URL); console: is for `make run`."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        env={
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 60 + "-Prod-Secret-Key-123!",
+            "EMAIL_URL": "console:",
+        },
+    )
+    assert result.returncode != 0
+    assert "mail.E001" in result.stdout + result.stderr
 
 
 def test_seed_demo_refuses_without_force_in_production():
