@@ -15,7 +15,9 @@ with retries and exponential backoff while the mail server is unreachable
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -66,6 +68,20 @@ def _message_id() -> str:
     return make_msgid(domain=host)
 
 
+_suppressed = threading.local()
+
+
+@contextmanager
+def suppressed():
+    """Inside this block `enqueue` stores nothing (seed_demo: demo data sends no email)."""
+    before = getattr(_suppressed, "on", False)
+    _suppressed.on = True
+    try:
+        yield
+    finally:
+        _suppressed.on = before
+
+
 def enqueue(
     to: str,
     subject: str,
@@ -79,13 +95,16 @@ def enqueue(
     urgent: bool = False,
     not_before=None,
     from_email: str = "",
-) -> Outbox:
+) -> Outbox | None:
     """Store one email in the outbox, in the current transaction; sent after commit.
 
     `attachments`: (filename, bytes or str, mimetype) tuples or dicts with those keys.
     `not_before`: hold it until then (quiet hours). The Message-ID is fixed now, so
-    a retry after an unclear failure carries the same one.
+    a retry after an unclear failure carries the same one. Returns None inside
+    `suppressed()`.
     """
+    if getattr(_suppressed, "on", False):
+        return None
     if not to or "@" not in to:
         raise ValueError(f"not an email address: {to!r}")
     now = timezone.now()
@@ -111,7 +130,7 @@ def enqueue(
     return row
 
 
-def send_templated(to: str, template_prefix: str, context: dict, **options) -> Outbox:
+def send_templated(to: str, template_prefix: str, context: dict, **options) -> Outbox | None:
     """`render_email` then `enqueue` (options as for enqueue)."""
     subject, text, html = render_email(template_prefix, context)
     return enqueue(to, subject, text, html, **options)

@@ -99,3 +99,9 @@ def test_reseeding_adds_no_notification_and_retires_the_made_up_ones(demo):
     assert set(
         Notification.objects.filter(user=learner, kind="review").values_list("action", flat=True)
     ) == {RATE_ACTION}
+
+
+def test_seeding_queues_no_email(demo):
+    from mailer.models import Outbox
+
+    assert not Outbox.objects.exists()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import seed_accounts
+from mailer import outbox
 
 # Each app may add demo data in `<app>/demo.py` with `seed(users)`; order matters
 # (notifications first: the welcome note is the oldest; the others add their own notes).
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to seed demo data with DJANGO_DEBUG=0; pass --force.")
-        with transaction.atomic():
+        with transaction.atomic(), outbox.suppressed():  # demo data sends no email
             users = seed_accounts()
             for app in DEMO_APPS:
                 try:
