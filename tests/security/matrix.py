@@ -377,6 +377,42 @@ MATRIX: dict[str, Route | list[Route]] = {
         method="POST",
         api=True,
     ),
+    # --- notification preferences, unsubscribe -----------------------------------------
+    "account/notifications/": [
+        Route("/account/notifications/", SIGNED_IN),
+        Route(
+            "/account/notifications/",
+            _with(
+                SIGNED_IN,
+                learner=(200, 302),
+                owner=(200, 302),
+                other=(200, 302),
+                staff=(200, 302),
+            ),
+            method="POST",
+            data={"email_digest": "off"},
+        ),
+    ],
+    "api/notification-preferences/": [
+        Route("/api/notification-preferences/", API_ANY, api=True),
+        Route(
+            "/api/notification-preferences/",
+            API_ANY,
+            method="PUT",
+            api=True,
+            data={"email_digest": "daily"},
+        ),
+    ],
+    # Signed tokens, no session (RFC 8058 one-click): a bad token is refused for everyone.
+    "email/unsubscribe/<str:token>/": [
+        Route("/email/unsubscribe/not-a-token/", dict.fromkeys(EVERYONE, 400)),
+        Route(
+            "/email/unsubscribe/not-a-token/",
+            dict.fromkeys(EVERYONE, 400),
+            method="POST",
+            csrf=False,
+        ),
+    ],
     # --- sessions (mentor) --------------------------------------------------------------
     "mentor/dashboard": Route("/mentor/dashboard", MENTOR),
     "mentor/dashboard/": Route("/mentor/dashboard/", MENTOR),

@@ -327,6 +327,8 @@ NO_DATE = {
     "api-availability", "api-availability-override",
     "availability_page", "availability_override_delete",  # times of day only (HH:MM, checked)
     "api-learner-bookings", "api-learner-booking-cancel",
+    # quiet hours are times of day only (HH:MM, checked); the token is signed
+    "api_notification_preferences", "notification_preferences", "email_unsubscribe",
 }  # fmt: skip
 
 NAMES = set(http_route_names().values())
