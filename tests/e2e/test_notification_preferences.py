@@ -78,3 +78,24 @@ def test_the_unsubscribe_page_works_without_signing_in(page, server_url):
     expect(page.get_by_role("heading", name="You're unsubscribed")).to_be_visible()
     screenshot(page, "unsubscribe-done-phone")
     assert preferences.for_user(mentor).wants_email("booking") is False
+
+
+def test_a_mentor_finds_the_settings_from_the_notifications_tab(browser, server_url):
+    mentor = make_user("pref_max", User.Role.MENTOR, email="max@example.com")
+    _, page = open_signed_in(
+        browser,
+        server_url,
+        mentor,
+        "/mentor/dashboard/notifications/",
+        viewport={"width": 360, "height": 740},
+    )
+    page.get_by_role("link", name="Settings", exact=True).click()
+    expect(page.get_by_role("heading", name="Notification settings")).to_be_visible()
+    expect(page.get_by_role("tab", name="Notifications")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_label("Email: Payouts")).to_be_checked()
+    page.get_by_label("Email: Payouts").uncheck()
+    page.get_by_role("button", name="Save preferences").click()
+    expect(page.get_by_role("status")).to_contain_text("Preferences saved")
+    screenshot(page, "notification-preferences-mentor-phone")
+    assert sideways_scrollers(page) == []
+    assert preferences.for_user(mentor).wants_email("payout_status") is False
