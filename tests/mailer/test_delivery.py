@@ -57,8 +57,10 @@ def test_smtp_down_is_retried_with_backoff_and_delivered_once_it_is_back(smtp, d
     row.refresh_from_db()
     assert row.status == Outbox.Status.RETRYING and row.attempts == 1
     assert "Connection refused" in row.last_error or "Errno" in row.last_error
-    assert before + timedelta(seconds=59) <= row.next_attempt_at <= timezone.now() + timedelta(
-        seconds=61
+    assert (
+        before + timedelta(seconds=59)
+        <= row.next_attempt_at
+        <= timezone.now() + timedelta(seconds=61)
     )
     assert deliver_due() == 0  # not due again before the backoff ends
 
@@ -169,3 +171,27 @@ def test_the_send_job_is_registered_for_every_server_process():
     from core.jobs import registered_jobs
 
     assert registered_jobs()["mailer.deliver"] is deliver_due
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_goes_out_right_after_the_commit_without_waiting_for_the_job(smtp, settings):
+    from tests.support.wait import wait_until
+
+    settings.MAILER_SEND_ON_COMMIT = True
+    with transaction.atomic():
+        row = _queue("now@example.com")
+        assert smtp.messages == []  # not before the commit
+    wait_until(lambda: len(smtp.messages) == 1, timeout=10, what="the after-commit send")
+    wait_until(
+        lambda: Outbox.objects.get(pk=row.pk).status == Outbox.Status.SENT,
+        timeout=10,
+        what="the row marked sent",
+    )
+    assert deliver_due() == 0 and len(smtp.messages) == 1
+
+
+def test_nothing_is_queued_while_suppressed(db):
+    with outbox.suppressed():
+        assert _queue() is None
+    assert Outbox.objects.count() == 0
+    assert _queue() is not None

@@ -299,3 +299,22 @@ def test_the_digest_unsubscribe_turns_every_notification_email_off(mentor):
     assert Client().post(path).status_code == 200
     prefs = preferences.for_user(mentor)
     assert not any(prefs.wants_email(k) for k in preferences.KIND_VALUES)
+
+
+def test_a_rolled_back_event_sends_no_email(smtp, mentor):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(mentor, "booking", "New booking")
+        raise RuntimeError("the booking failed")
+    assert Outbox.objects.count() == 0 and not Notification.objects.exists()
+
+
+def test_the_unsubscribe_header_can_name_a_mailbox_too(smtp, mentor, settings):
+    settings.UNSUBSCRIBE_MAILTO = "unsubscribe@mentorhub.example"
+    notify(mentor, "booking", "New booking")
+    deliver_due()
+    header = smtp.messages[0]["List-Unsubscribe"]
+    https, mailto = (part.strip() for part in header.split(","))
+    assert https.startswith(f"<{SITE}/email/unsubscribe/")
+    assert mailto.startswith("<mailto:unsubscribe@mentorhub.example?subject=unsubscribe%20")
