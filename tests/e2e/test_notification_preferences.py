@@ -14,6 +14,7 @@ from notifications import preferences
 from notifications.emails import unsubscribe_token
 from tests.conftest import make_user
 from tests.e2e.conftest import open_signed_in, screenshot, sideways_scrollers
+from tests.security.browser import axe_violations, describe
 
 SIZES = [
     pytest.param({"width": 360, "height": 740}, id="phone"),
@@ -55,6 +56,8 @@ def test_a_learner_changes_and_saves_notification_preferences(browser, server_ur
     assert prefs.quiet_hours == {"start": "21:30", "end": "06:45"}
     assert prefs.email_digest == "daily"
     assert page.js_errors == []
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
 
 
 def test_a_bad_quiet_hour_is_marked_on_its_field(browser, server_url):
@@ -76,6 +79,8 @@ def test_the_unsubscribe_page_works_without_signing_in(page, server_url):
     expect(page.get_by_role("heading", name="Unsubscribe?")).to_be_visible()
     page.get_by_role("button", name="Unsubscribe").click()
     expect(page.get_by_role("heading", name="You're unsubscribed")).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
     screenshot(page, "unsubscribe-done-phone")
     assert preferences.for_user(mentor).wants_email("booking") is False
 
