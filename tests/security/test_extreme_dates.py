@@ -327,6 +327,7 @@ NO_DATE = {
     "api-availability", "api-availability-override",
     "availability_page", "availability_override_delete",  # times of day only (HH:MM, checked)
     "api-learner-bookings", "api-learner-booking-cancel",
+    "live_notes", "api-session-chat", "api-session-notes",
 }  # fmt: skip
 
 NAMES = set(http_route_names().values())
