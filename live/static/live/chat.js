@@ -53,15 +53,21 @@ function valid(message) {
   return message && Number.isInteger(message.id) && typeof message.text === "string";
 }
 
-function nearBottom(log) {
-  return log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+function nearBottom(box) {
+  return box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+}
+
+function toBottom() {
+  const box = $("chat-scroll");
+  box.scrollTop = box.scrollHeight;
 }
 
 /** Add messages not shown yet, in id order; returns how many were new. */
 function add(messages, { countUnread = true } = {}) {
   const log = $("chat-log");
-  const stick = nearBottom(log);
+  const stick = nearBottom($("chat-scroll"));
   let added = 0;
+  let mine = false;
   for (const message of messages) {
     if (!valid(message) || shown.has(message.id)) continue;
     shown.add(message.id);
@@ -69,10 +75,11 @@ function add(messages, { countUnread = true } = {}) {
     const later = Array.from(log.children).find((li) => Number(li.dataset.messageId) > message.id);
     log.insertBefore(node, later || null);
     added += 1;
+    mine = mine || message.author === me.userId;
     if (countUnread && message.author !== me.userId && !isVisible()) unread += 1;
   }
   $("chat-empty").hidden = shown.size > 0;
-  if (added && stick) log.scrollTop = log.scrollHeight;
+  if (added && (stick || mine)) toBottom(); // don't pull a reader away from older lines
   renderUnread();
   return added;
 }
@@ -149,8 +156,7 @@ function setOpen(open) {
   if (open) {
     unread = 0;
     renderUnread();
-    const log = $("chat-log");
-    log.scrollTop = log.scrollHeight;
+    toBottom();
     $("chat-input").focus();
   } else if (toggle && toggle.getClientRects().length) {
     toggle.focus();
