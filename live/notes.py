@@ -8,6 +8,7 @@ service store the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -22,6 +23,9 @@ from .models import SessionNotes
 
 MAX_LENGTH = 20_000
 TOO_LONG = f"Notes are limited to {MAX_LENGTH:,} characters."
+# Control characters other than line breaks and tabs, and lone surrogates (which no
+# database stores): dropped before rendering.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def save_notes(mentor, session: Session, text) -> Notes:
         raise DomainError("Notes must be text.", field="notes")
     if len(text) > MAX_LENGTH:
         raise DomainError(TOO_LONG, field="notes")
-    rich = from_input(text)
+    rich = from_input(_UNSTORABLE.sub("", text))
     with transaction.atomic():
         row, _ = SessionNotes.objects.get_or_create(session=session)
         row.body_markdown, row.body = rich.source, rich.html

@@ -199,3 +199,15 @@ def test_no_transcript_for_someone_who_did_not_book(mentor, other_learner, done)
     ChatMessage.objects.create(session=done, author=mentor, text="members only")
     response = jwt_client(other_learner).get(f"/sessions/{done.pk}/")
     assert response.status_code == 404
+
+
+def test_unstorable_characters_never_reach_the_database(mentor, done):
+    page = jwt_client(mentor).post(notes_url(done), {"notes": "a\x00b\x07c\nnext"})
+    assert page.status_code == 302
+    assert SessionNotes.objects.get(session=done).body_markdown == "abc\nnext"
+    api = bearer(mentor).put(
+        api_url(done), '{"notes": "x\\ud800y"}', content_type="application/json"
+    )
+    assert api.status_code == 400  # refused by the parser, never a 500
+    nul = bearer(mentor).put(api_url(done), {"notes": "x\x00y"}, format="json")
+    assert nul.status_code == 400 and "notes" in nul.json()
