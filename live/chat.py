@@ -111,7 +111,6 @@ def post_message(user, session_id: int, text) -> ChatMessage:
         if recent >= RATE_MAX_MESSAGES:
             raise ChatRateLimited("chat_rate_limited", RATE)
         message = ChatMessage.objects.create(session=session, author=user, text=cleaned)
-        message.author = user
         push_to_group(
             services.room_group(session_id), {"type": "room.chat", "message": payload(message)}
         )
