@@ -4,12 +4,15 @@ the end offers the learner "Rate this session" and shows the mentor the chat cou
 and on a 360 px phone the chat opens over the call and stays usable."""
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from live.models import ChatMessage
+from sessions_app.models import Session
+from sessions_app.services import end_overdue_sessions
 from tests.conftest import bearer
 from tests.e2e.conftest import no_horizontal_overflow, open_signed_in, screenshot
 from tests.e2e.test_live import status
@@ -205,4 +208,22 @@ def test_the_mentor_writes_notes_and_the_learner_reads_them_with_the_chat(
     keep(lpage, "notes-learner-phone")
     assert not (found := axe_violations(lpage)), describe(found)
     m_ctx.close()
+    l_ctx.close()
+
+
+def test_at_the_scheduled_end_the_learner_is_offered_rate_this_session(
+    browser, server_url, mentor, learner, room
+):
+    path = f"/live/{room.pk}/"
+    l_ctx, lpage = open_signed_in(browser, server_url, learner, path, viewport=PHONE)
+    join(lpage)
+    # The session runs past its end and the periodic job ends it (here: in the test
+    # process, whose pushes can't reach the server: the page's heartbeat finds out).
+    Session.objects.filter(pk=room.pk).update(starts_at=room.starts_at - timedelta(hours=3))
+    assert end_overdue_sessions() == 1
+    expect(lpage.get_by_role("heading", name="Session ended")).to_be_visible(timeout=60_000)
+    expect(lpage.get_by_role("link", name="Rate this session")).to_be_visible(timeout=WAIT)
+    assert no_horizontal_overflow(lpage)
+    keep(lpage, "scheduled-end-learner-phone")
+    assert lpage.js_errors == []
     l_ctx.close()
