@@ -12,9 +12,11 @@ client → server
     {"type": "leave"}                                 leave the call (socket stays)
     {"type": "end"}                                   mentor: end for everyone
     {"type": "ping"}                                  heartbeat (keeps presence fresh)
+    {"type": "chat", "text": "…"}                     a chat message (live/chat.py)
 
 server → client
-    {"type": "hello", "session": status, "you": {...}}         on connect
+    {"type": "hello", "session": status, "you": {...},
+     "chat": [message…]}                                        on connect (recent chat)
     {"type": "welcome", "peer": own id, "peers": [...]}         after join
     {"type": "join", "from": peer, "user_id", "name", "role"}  someone entered
     {"type": "offer"|"answer"|"ice", "from": peer, "data"}     addressed to you only
@@ -22,6 +24,7 @@ server → client
     {"type": "state", "session": status}                       the session changed
     {"type": "leave", "from": peer, "name", "reason"}          left | disconnected | replaced
     {"type": "pong", "session": status}
+    {"type": "chat", "message": {id, author, author_name, text, created_at}}  to everyone
     {"type": "error", "code", "message"}
 
 Close codes (Daphne sends only 1000 and 3000–4999): 4001 token expired or
@@ -56,7 +59,7 @@ from core.websockets import CLOSE_INTERNAL, BadFrame, CrashGuard, parse_object
 from notifications.services import sockets_group
 from sessions_app.models import Session
 
-from . import services
+from . import chat, services
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +76,7 @@ CLOSE_UNSUPPORTED = 4015
 CLOSE_RATE = 4029
 
 ADDRESSED = {"offer", "answer", "ice"}
-ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping"}
+ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping", "chat"}
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
 _PEER_ID = re.compile(r"^\d{1,12}-[A-Za-z0-9_-]{6,32}$")
 
@@ -92,6 +95,8 @@ def _status(session_id: int) -> str:
 
 
 _access = database_sync_to_async(services.current_access)
+_chat_history = database_sync_to_async(chat.recent_messages)
+_post_chat = database_sync_to_async(chat.post_message)
 
 
 def _now() -> float:
@@ -132,6 +137,7 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
                 "type": "hello",
                 "session": member.session.status,
                 "you": {"user_id": user.pk, "name": self.name, "role": self.role},
+                "chat": await _chat_history(self.session_id),  # catch up on (re)connect
             }
         )
 
@@ -295,6 +301,13 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
         except DomainError as exc:
             await self._error("conflict", exc.message)
 
+    async def _on_chat(self, message):
+        """Store first; the broadcast (room_chat) goes out after the commit."""
+        try:
+            await _post_chat(self.user, self.session_id, message.get("text"))
+        except chat.ChatError as exc:
+            await self._error(exc.code, exc.message)
+
     async def _on_offer(self, message):
         await self._relay(message)
 
@@ -356,6 +369,11 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
         if state in (Session.Status.COMPLETED, Session.Status.CANCELLED):
             self.peer_id = ""  # presence was closed by the service
             await self._shut(CLOSE_ENDED)
+
+    async def room_chat(self, event):
+        """A stored chat message: every page of the room shows it, in the call or not."""
+        if not self.closing:
+            await self._send({"type": "chat", "message": event.get("message")})
 
     async def room_gone(self, event):
         """The stale-presence job closed a silent peer."""

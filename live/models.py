@@ -8,6 +8,8 @@ silent). Attendance (`Booking.joined_at`) is derived from the first row.
 from django.conf import settings
 from django.db import models
 
+from accounts.richtext import settle
+
 
 class Presence(models.Model):
     session = models.ForeignKey(
@@ -36,3 +38,54 @@ class Presence(models.Model):
     @property
     def is_open(self) -> bool:
         return self.left_at is None
+
+
+class ChatMessage(models.Model):
+    """A line of the room's text chat (live/chat.py): plain text, stored before it
+    is broadcast, kept with the session for its members to read afterwards."""
+
+    session = models.ForeignKey(
+        "sessions_app.Session", on_delete=models.CASCADE, related_name="chat_messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
+    )
+    text = models.TextField()  # plain text, control characters stripped; escaped on output
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["session", "id"], name="chat_session_id"),
+            models.Index(fields=["author", "session", "created_at"], name="chat_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} in {self.session_id}: {self.text[:40]}"
+
+
+class SessionNotes(models.Model):
+    """The mentor's notes on a session (one per session), written in the Markdown
+    editor; booked learners read the sanitised HTML once the session is over."""
+
+    session = models.OneToOneField(
+        "sessions_app.Session", on_delete=models.CASCADE, related_name="notes"
+    )
+    body = models.TextField(blank=True)  # sanitised HTML rendered from body_markdown
+    body_markdown = models.TextField(blank=True)  # what the mentor edits
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "session notes"
+
+    def __str__(self) -> str:
+        return f"Notes on {self.session_id}"
+
+    def save(self, *args, **kwargs):
+        # Every write path (service, admin) stores the HTML rendered from the source.
+        rich = settle(self.body, self.body_markdown)
+        self.body, self.body_markdown = rich.html, rich.source
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body", "body_markdown"}
+        super().save(*args, **kwargs)

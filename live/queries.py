@@ -1,5 +1,5 @@
-"""Reads for the ended room: the mentor's summary of the call, and whether a
-learner is offered "Rate this session".
+"""Reads for the ended room: the mentor's summary of the call (duration,
+attendance, chat messages), and whether a learner is offered "Rate this session".
 
 Attendance comes from what the room stored while it was open: Presence rows
 (one per connection, with join and leave times) and `Booking.joined_at` (the
@@ -16,7 +16,7 @@ from core.errors import DomainError
 from sessions_app.models import Booking, Session
 from sessions_app.services.reviews import check_can_review, review_url
 
-from .models import Presence
+from .models import ChatMessage, Presence
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class CallSummary:
     seconds: int
     attended: list[Attendee]
     absent: list[str]  # booked learners who never joined
+    messages: int = 0  # chat messages posted in the room
 
     @property
     def label(self) -> str:
@@ -94,7 +95,8 @@ def call_summary(session: Session) -> CallSummary | None:
         mine = [(joined, left) for user_id, joined, left in rows if user_id == booking.learner_id]
         attended.append(Attendee(name, time_in_call(mine, start, end)))
     seconds = max(int((end - start).total_seconds()), 0)
-    return CallSummary(start, end, seconds, attended, absent)
+    messages = ChatMessage.objects.filter(session=session).count()
+    return CallSummary(start, end, seconds, attended, absent, messages)
 
 
 def rate_url(learner, session: Session) -> str:

@@ -13,7 +13,7 @@ from core.errors import DomainError
 from sessions_app.queries import get_session_for_mentor
 from sessions_app.services import START_WINDOW
 
-from . import queries, services
+from . import chat, queries, services
 
 
 def _ended_context(user, member: services.Membership) -> dict:
@@ -49,6 +49,7 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
         else reverse("home"),
         "can_start": member.is_mentor and session.is_startable,
         "start_from": session.starts_at - START_WINDOW,
+        "chat_max_length": chat.MAX_LENGTH,
         **_ended_context(user, member),
         **extra,
     }

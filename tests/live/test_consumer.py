@@ -70,6 +70,7 @@ async def test_it_accepts_the_mentor_and_a_booked_learner(mentor, learner, live_
             "type": "hello",
             "session": "live",
             "you": {"user_id": user.pk, "name": user.display_name, "role": hello["you"]["role"]},
+            "chat": [],  # the recent chat (tests/live/test_chat.py)
         }
         await comm.disconnect()
 

@@ -706,6 +706,47 @@ MATRIX: dict[str, Route | list[Route]] = {
         Route("/live/{live.pk}/end/", {p: 405 for p in EVERYONE}),
         Route("/live/{live.pk}/end/", _with(MENTOR_OBJ, owner=302), method="POST"),
     ],
+    # The room's records (#23): the mentor's notes page; chat and notes through the API,
+    # for members only (404 for everyone else, a learner reads notes only after the end).
+    "live/<int:session_id>/notes/": [
+        Route("/live/{past.pk}/notes/", MENTOR_OBJ),
+        Route("/live/{private.pk}/notes/", _with(MENTOR_OBJ, staff=403)),
+        Route(
+            "/live/{past.pk}/notes/",
+            _with(MENTOR_OBJ, owner=302),
+            method="POST",
+            data={"notes": "Recap"},
+        ),
+    ],
+    "api/sessions/<int:pk>/chat/": [
+        Route("/api/sessions/{live.pk}/chat/", API_PRIVATE, api=True),
+        Route("/api/sessions/{past.pk}/chat/", API_PRIVATE, api=True),
+        # Read-only: the chat is written over the room's socket.
+        Route(
+            "/api/sessions/{live.pk}/chat/",
+            {"anon": 401, "learner": 405, "owner": 405, "other": 405, "staff": 405},
+            method="POST",
+            api=True,
+        ),
+    ],
+    "api/sessions/<int:pk>/notes/": [
+        Route("/api/sessions/{past.pk}/notes/", API_PRIVATE, api=True),
+        Route("/api/sessions/{live.pk}/notes/", _with(API_PRIVATE, learner=404), api=True),
+        Route(
+            "/api/sessions/{past.pk}/notes/",
+            _with(API_PRIVATE, learner=403),
+            method="PUT",
+            api=True,
+            data={"notes": "Recap"},
+        ),
+        Route(
+            "/api/sessions/{past.pk}/notes/",
+            _with(API_PRIVATE, learner=403),
+            method="PATCH",
+            api=True,
+            data={"notes": "Recap"},
+        ),
+    ],
     # --- requests (mentor) ------------------------------------------------------------------
     "mentor/dashboard/requests/": Route("/mentor/dashboard/requests/", MENTOR),
     "mentor/dashboard/requests/<int:pk>/accept/": [

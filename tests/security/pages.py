@@ -115,6 +115,10 @@ PAGES: list[Page] = [
     # The live room, for its mentor and a booked learner.
     Page("live-room-mentor", "owner", "/live/{live.pk}/"),
     Page("live-room-learner", "learner", "/live/{live.pk}/"),
+    # What the room leaves: the mentor's notes page, the notes and chat on the details.
+    Page("session-notes", "owner", "/live/{past.pk}/notes/", primary="Save notes"),
+    Page("session-detail-past", "learner", "/sessions/{past.pk}/"),
+    Page("dialog-session-past", "owner", f"{DASH}/sessions/past/", f"{DASH}/sessions/{{past.pk}}/"),
 ]
 
 

@@ -329,6 +329,7 @@ NO_DATE = {
     "api-learner-bookings", "api-learner-booking-cancel",
     # quiet hours are times of day only (HH:MM, checked); the token is signed
     "api_notification_preferences", "notification_preferences", "email_unsubscribe",
+    "live_notes", "api-session-chat", "api-session-notes",
 }  # fmt: skip
 
 NAMES = set(http_route_names().values())

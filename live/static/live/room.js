@@ -3,6 +3,7 @@
 // page (ui.js). No framework, no inline handlers (CSP).
 
 import { goToLogin, refreshCookies } from "../js/socket.js";
+import * as chat from "./chat.js";
 import * as media from "./media.js";
 import { connectTo, dropAll, dropPeer, onAddressed, pcs, updateIceServers } from "./peer.js";
 import { signal } from "./signaling.js";
@@ -85,7 +86,10 @@ async function stopShare() {
 // --- Frames from the room -------------------------------------------------------------------
 
 const onFrame = {
-  hello: onSessionFrame,
+  hello(msg) {
+    onSessionFrame(msg);
+    chat.onHistory(msg.chat);
+  },
   pong: onSessionFrame,
   state(msg) {
     if (msg.session) return onSessionState(msg.session);
@@ -114,7 +118,9 @@ const onFrame = {
   offer: onAddressed,
   answer: onAddressed,
   ice: onAddressed,
+  chat: chat.onMessage,
   error(msg) {
+    if (chat.onError(msg)) return;
     if (msg.code === "not_live") state.wantJoin = false;
     console.warn("live: server said", msg.code, msg.message);
   },
@@ -264,6 +270,7 @@ function bind() {
   $("camera-select").addEventListener("change", () => switchDevice("video"));
   $("mic-select").addEventListener("change", () => switchDevice("audio"));
   bindEndDialog();
+  chat.bindChat();
   if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
     navigator.mediaDevices.addEventListener("devicechange", media.fillDevices);
   }
