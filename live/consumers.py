@@ -23,6 +23,8 @@ server → client
     {"type": "leave", "from": peer, "name", "reason"}          left | disconnected | replaced
     {"type": "pong", "session": status}
     {"type": "error", "code", "message"}
+    {"type": "sfu", "url", "room", "token", "pin", "iceServers"}  after "welcome" in a
+        group session on Janus (live/sfu.py): this page's ticket into the room
 
 Close codes (Daphne sends only 1000 and 3000–4999): 4001 token expired or
 signed out (refresh over HTTP, then reconnect), 4003 access lost (booking
@@ -56,7 +58,7 @@ from core.websockets import CLOSE_INTERNAL, BadFrame, CrashGuard, parse_object
 from notifications.services import sockets_group
 from sessions_app.models import Session
 
-from . import services
+from . import services, sfu
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
             return
         self.user = user
         self.role = member.role
+        self.transport = sfu.transport(member.session)
         self.name = user.display_name
         self.peer_id = ""  # set by "join"
         self.closing = False
@@ -239,9 +242,20 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
         )
         peers = [p for p in peers if p["peer"] != self.peer_id]
         await self._send({"type": "welcome", "peer": self.peer_id, "peers": peers})
+        if self.transport == sfu.SFU:
+            await self._send_ticket()
         await self._broadcast(
             "join", {"user_id": self.user.pk, "name": self.name, "role": self.role}
         )
+
+    async def _send_ticket(self):
+        """Group sessions: this page's way into the Janus room (live/sfu.py)."""
+        try:
+            rtc = await database_sync_to_async(services.rtc_config)(self.user)
+            await self._send(await sfu.ticket(self.session_id, self.user, rtc["iceServers"]))
+        except Exception:
+            logger.exception("live: no Janus ticket for session %s", self.session_id)
+            await self._error("sfu_unavailable", "The media server is not reachable. Retrying…")
 
     async def _on_leave(self, message):
         if self.peer_id:

@@ -1,0 +1,224 @@
+"""live/janus.py and live/sfu.py against a real Janus (tests/support/janus.py).
+
+Who may enter a Janus room: our server (api secret) creates it; a browser
+needs a signed token to talk to Janus at all and a member's pin (from our
+signaling socket) to join the room. Knowing the room id is not enough.
+"""
+
+import asyncio
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from live import janus, sfu
+from live.models import JanusRoom
+from sessions_app import rules
+from core.errors import DomainError
+from tests.live.builders import book, make_session
+from tests.live.test_consumer import connect, next_of
+from tests.support.janus import janus_server, janus_settings  # noqa: F401 (fixtures)
+
+
+def browser(server, token=None):
+    """A browser-like client: no api secret, only a token."""
+    return janus.Janus(server.url, "", token=token or "")
+
+
+@pytest.mark.asyncio
+async def join_as_publisher(client, room: int, pin: str | None) -> dict:
+    """Janus answers an async join with an "event": the plugin's data."""
+    body = {"request": "join", "ptype": "publisher", "room": room, "display": "someone"}
+    if pin is not None:
+        body["token"] = pin
+    answer = await client.request({"janus": "message", "handle_id": client.handle_id, "body": body})
+    return answer["plugindata"]["data"]
+
+
+@pytest.mark.asyncio
+async def test_the_server_creates_and_destroys_a_room(janus_server):
+    room, secret = janus.new_room_id(), janus.new_secret()
+    async with janus.Janus(janus_server.url, janus_server.api_secret) as server:
+        created = await server.create_room(room, secret, publishers=6, description="Workshop")
+        assert created["videoroom"] == "created"
+        assert await server.exists(room)
+        with pytest.raises(janus.JanusError) as wrong:
+            await server.destroy_room(room, "not-the-secret")
+        assert wrong.value.code == 433  # unauthorized
+        await server.destroy_room(room, secret)
+        assert not await server.exists(room)
+        await server.destroy_room(room, secret)  # already gone: fine
+
+
+@pytest.mark.asyncio
+async def test_janus_refuses_clients_without_the_secret_or_a_valid_token(janus_server):
+    for token in ("", "not-a-token", janus.sign_token("another-secret", 60)):
+        with pytest.raises(janus.JanusError) as refused:
+            async with browser(janus_server, token):
+                pass
+        assert refused.value.code == 403
+    expired = janus.sign_token(janus_server.api_secret, 60, now=0)
+    with pytest.raises(janus.JanusError):
+        async with browser(janus_server, expired):
+            pass
+    async with browser(janus_server, janus.sign_token(janus_server.api_secret, 60)) as ok:
+        assert ok.handle_id
+
+
+@pytest.mark.asyncio
+async def test_a_token_holder_cannot_create_rooms(janus_server):
+    """The VideoRoom admin_key: only our server creates rooms."""
+    async with browser(janus_server, janus.sign_token(janus_server.api_secret, 60)) as b:
+        with pytest.raises(janus.JanusError) as missing:
+            await b.message({"request": "create", "room": janus.new_room_id(), "publishers": 3})
+        assert missing.value.code == 429  # the admin_key is mandatory
+        with pytest.raises(janus.JanusError) as wrong:
+            await b.message(
+                {"request": "create", "room": janus.new_room_id(), "admin_key": "guess"}
+            )
+        assert wrong.value.code == 433
+
+
+@pytest.mark.asyncio
+async def test_knowing_the_room_id_is_not_enough_to_join(janus_server):
+    room, secret = janus.new_room_id(), janus.new_secret()
+    async with janus.Janus(janus_server.url, janus_server.api_secret) as server:
+        await server.create_room(room, secret, publishers=6, allowed=["member-pin"])
+        token = janus.sign_token(janus_server.api_secret, 60)
+        async with browser(janus_server, token) as outsider:
+            for pin in (None, "guess"):
+                refused = await join_as_publisher(outsider, room, pin)
+                assert refused["error_code"] == 433, refused
+        async with browser(janus_server, token) as member:
+            joined = await join_as_publisher(member, room, "member-pin")
+            assert joined["videoroom"] == "joined"
+            assert joined["room"] == room
+        await server.disallow(room, secret, ["member-pin"])
+        async with browser(janus_server, token) as late:
+            assert (await join_as_publisher(late, room, "member-pin"))["error_code"] == 433
+        await server.allow(room, secret, ["second-pin"])
+        async with browser(janus_server, token) as second:
+            assert (await join_as_publisher(second, room, "second-pin"))["videoroom"] == "joined"
+        await server.destroy_room(room, secret)
+
+
+@pytest.mark.asyncio
+async def test_destroying_the_room_ends_it_for_those_inside(janus_server):
+    room, secret = janus.new_room_id(), janus.new_secret()
+    async with janus.Janus(janus_server.url, janus_server.api_secret) as server:
+        await server.create_room(room, secret, publishers=4, allowed=["pin"])
+        token = janus.sign_token(janus_server.api_secret, 60)
+        async with browser(janus_server, token) as member:
+            assert (await join_as_publisher(member, room, "pin"))["videoroom"] == "joined"
+            assert len(await server.participants(room, secret)) == 1
+            await server.destroy_room(room, secret)
+        async with browser(janus_server, token) as again:
+            assert (await join_as_publisher(again, room, "pin"))["error_code"] == 426  # no room
+
+
+def test_sign_token_format():
+    token = janus.sign_token("secret", 30, now=1000)
+    data, signature = token.split(":")
+    assert data == "1030,janus,janus.plugin.videoroom"
+    assert signature and janus.sign_token("secret", 30, now=1000) == token
+    assert janus.sign_token("other", 30, now=1000) != token
+
+
+def test_write_config_loads_only_the_videoroom_and_websockets(tmp_path):
+    janus.write_config(tmp_path, api_secret="s", port=9999, rtp_ports=(40000, 40099))
+    main = (tmp_path / "janus.jcfg").read_text()
+    assert 'api_secret = "s"' in main and "token_auth = true" in main
+    assert 'rtp_port_range = "40000-40099"' in main
+    assert "libjanus_videoroom.so" not in main.split("plugins:")[1].split("}")[0]
+    assert "ws_port = 9999" in (tmp_path / "janus.transport.websockets.jcfg").read_text()
+    assert janus.admin_key("s") in (tmp_path / "janus.plugin.videoroom.jcfg").read_text()
+
+
+# --- Capacity and transport (settings) ----------------------------------------------------
+
+
+def test_capacity_above_the_mesh_is_refused_without_janus(settings):
+    settings.JANUS_URL = ""
+    with pytest.raises(DomainError) as refused:
+        rules.check_capacity(settings.LIVE_MESH_LIMIT + 1)
+    assert "media server" in refused.value.message
+    assert rules.check_capacity(settings.LIVE_MESH_LIMIT) == settings.LIVE_MESH_LIMIT
+
+
+def test_capacity_up_to_50_with_janus(settings):
+    settings.JANUS_URL, settings.JANUS_API_SECRET = "ws://127.0.0.1:1", "s"
+    assert rules.check_capacity(10) == 10
+    assert rules.check_capacity(settings.LIVE_SFU_LIMIT) == settings.LIVE_SFU_LIMIT
+    with pytest.raises(DomainError):
+        rules.check_capacity(settings.LIVE_SFU_LIMIT + 1)
+
+
+@pytest.mark.django_db
+def test_transport_is_chosen_by_capacity(mentor, settings):
+    settings.JANUS_URL, settings.JANUS_API_SECRET = "ws://127.0.0.1:1", "s"
+    assert sfu.transport(make_session(mentor, capacity=1)) == "mesh"
+    assert sfu.transport(make_session(mentor, capacity=settings.LIVE_MESH_LIMIT)) == "mesh"
+    big = make_session(mentor, capacity=settings.LIVE_MESH_LIMIT + 1)
+    assert sfu.transport(big) == "sfu"
+    settings.JANUS_URL = ""
+    assert sfu.transport(big) == "mesh"
+
+
+# --- Tickets over the signaling socket, destroy on end -------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_member_gets_a_ticket_that_opens_the_room(mentor, learner, janus_settings):
+    session = await sync_to_async(make_session)(mentor, capacity=10)
+    await sync_to_async(book)(session, learner)
+    comm = await connect(learner, session.pk)
+    await comm.send_json_to({"type": "join", "client": "pageAAAA"})
+    await next_of(comm, "welcome")
+    ticket = await next_of(comm, "sfu")
+    row = await sync_to_async(JanusRoom.objects.get)(session=session)
+    assert ticket["room"] == row.room_id and ticket["url"] == janus_settings.url
+    assert row.secret not in json.dumps(ticket)  # the room secret never leaves the server
+    async with browser(janus_settings, ticket["token"]) as page:
+        joined = await join_as_publisher(page, ticket["room"], ticket["pin"])
+        assert joined["videoroom"] == "joined"
+    # Another learner who did not book can't even get a socket (and so no ticket).
+    await comm.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_mesh_session_gets_no_ticket(mentor, learner, janus_settings):
+    session = await sync_to_async(make_session)(mentor, capacity=2)
+    await sync_to_async(book)(session, learner)
+    comm = await connect(learner, session.pk)
+    await comm.send_json_to({"type": "join", "client": "pageBBBB"})
+    await next_of(comm, "welcome")
+    assert await comm.receive_nothing(timeout=1)  # no "sfu" frame
+    assert not await sync_to_async(JanusRoom.objects.filter(session=session).exists)()
+    await comm.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_two_first_joins_share_one_room(mentor, janus_settings):
+    session = await sync_to_async(make_session)(mentor, capacity=10)
+    first, second = await asyncio.gather(
+        sfu.ticket(session.pk, mentor, []), sfu.ticket(session.pk, mentor, [])
+    )
+    assert first["room"] == second["room"]
+    assert first["pin"] != second["pin"]
+    assert await sync_to_async(JanusRoom.objects.filter(session=session).count)() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_destroy_removes_the_room_and_marks_the_row(mentor, janus_settings):
+    session = await sync_to_async(make_session)(mentor, capacity=10)
+    ticket = await sfu.ticket(session.pk, mentor, [])
+    assert await sfu.destroy(session.pk)
+    async with janus.Janus(janus_settings.url, janus_settings.api_secret) as server:
+        assert not await server.exists(ticket["room"])
+    row = await sync_to_async(JanusRoom.objects.get)(session=session)
+    assert row.destroyed_at is not None
+    assert not await sfu.destroy(session.pk)  # once
