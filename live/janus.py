@@ -96,7 +96,10 @@ def binary() -> str | None:
 
 
 def _lib_dir() -> str:
-    for candidate in sorted(glob.glob("/usr/lib/*/janus")) + ["/usr/lib/janus", "/usr/local/lib/janus"]:
+    for candidate in sorted(glob.glob("/usr/lib/*/janus")) + [
+        "/usr/lib/janus",
+        "/usr/local/lib/janus",
+    ]:
         if os.path.isdir(os.path.join(candidate, "plugins")):
             return candidate
     return "/usr/lib/janus"
@@ -390,12 +393,24 @@ class Janus:
 
     async def allow(self, room: int, secret: str, tokens: list[str]) -> None:
         await self.message(
-            {"request": "allowed", "room": room, "secret": secret, "action": "add", "allowed": tokens}
+            {
+                "request": "allowed",
+                "room": room,
+                "secret": secret,
+                "action": "add",
+                "allowed": tokens,
+            }
         )
 
     async def disallow(self, room: int, secret: str, tokens: list[str]) -> None:
         await self.message(
-            {"request": "allowed", "room": room, "secret": secret, "action": "remove", "allowed": tokens}
+            {
+                "request": "allowed",
+                "room": room,
+                "secret": secret,
+                "action": "remove",
+                "allowed": tokens,
+            }
         )
 
     async def participants(self, room: int, secret: str) -> list[dict]:

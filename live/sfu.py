@@ -33,7 +33,7 @@ SFU = "sfu"
 
 
 def transport(session: Session) -> str:
-    """"sfu" above the mesh limit when Janus is configured; else peer-to-peer."""
+    """ "sfu" above the mesh limit when Janus is configured; else peer-to-peer."""
     if session.capacity > settings.LIVE_MESH_LIMIT and session_rules.sfu_configured():
         return SFU
     return MESH

@@ -46,7 +46,7 @@ def unknown_field(name: str) -> str:
 def capacity_above_mesh(limit: int) -> str:
     return (
         f"Live video supports at most {limit} learners per session here (peer-to-peer). "
-        "Larger groups need the media server (Janus), which isn't configured on this server."
+        "Larger groups need the media server (Janus, an SFU), which isn't configured on this server."
     )
 
 

@@ -17,7 +17,6 @@ from tests.e2e.conftest import (
     stop_server,
 )
 from tests.live.builders import book, make_session
-from tests.support.janus import janus_server  # noqa: F401 (fixture)
 from tests.support.wait import wait_until
 
 SLOW = 90000  # 3 browsers, Janus and Daphne share 2 cores with other work
@@ -200,9 +199,10 @@ def test_a_non_member_cannot_join_the_janus_room(
     assert refused["error_code"] == 433, refused
     # The member's own ticket does open it (the test joins a second time with it).
     ticket = mpage.evaluate("window.__sfu.ticket")
-    assert mpage.evaluate(RAW_JOIN, [ticket["url"], room, ticket["token"], ticket["pin"]])[
-        "videoroom"
-    ] == "joined"
+    assert (
+        mpage.evaluate(RAW_JOIN, [ticket["url"], room, ticket["token"], ticket["pin"]])["videoroom"]
+        == "joined"
+    )
     m_ctx.close()
     o_ctx.close()
 

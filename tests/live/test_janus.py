@@ -11,13 +11,12 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 
+from core.errors import DomainError
 from live import janus, sfu
 from live.models import JanusRoom
 from sessions_app import rules
-from core.errors import DomainError
 from tests.live.builders import book, make_session
 from tests.live.test_consumer import connect, next_of
-from tests.support.janus import janus_server, janus_settings  # noqa: F401 (fixtures)
 
 
 def browser(server, token=None):
@@ -222,3 +221,17 @@ async def test_destroy_removes_the_room_and_marks_the_row(mentor, janus_settings
     row = await sync_to_async(JanusRoom.objects.get)(session=session)
     assert row.destroyed_at is not None
     assert not await sfu.destroy(session.pk)  # once
+
+
+@pytest.mark.django_db
+def test_a_mentor_creates_a_workshop_for_ten_only_when_janus_is_configured(mentor_api, settings):
+    from tests.sessions_app.test_api import payload
+
+    settings.JANUS_URL = ""
+    refused = mentor_api.post("/api/sessions/", payload(capacity=10), format="json")
+    assert refused.status_code == 400
+    assert "media server" in json.dumps(refused.json())
+    settings.JANUS_URL, settings.JANUS_API_SECRET = "ws://127.0.0.1:1", "s"
+    created = mentor_api.post("/api/sessions/", payload(capacity=10), format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["capacity"] == 10

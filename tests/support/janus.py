@@ -47,7 +47,9 @@ def launch_janus() -> JanusServer:
     rtp = 30000 + secrets.randbelow(200) * 100  # a range of its own per run
     folder = tempfile.mkdtemp(prefix="mentorhub-janus-")
     secret = secrets.token_urlsafe(24)
-    janus.write_config(folder, api_secret=secret, port=port, rtp_ports=(rtp, rtp + 99), loopback=False)
+    janus.write_config(
+        folder, api_secret=secret, port=port, rtp_ports=(rtp, rtp + 99), loopback=False
+    )
     process = janus.start(folder)
     janus.wait_ready("127.0.0.1", port, process)
     return JanusServer(f"ws://127.0.0.1:{port}", secret, folder, process)

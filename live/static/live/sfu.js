@@ -17,6 +17,7 @@
 //
 // The Janus WebSocket API is spoken directly (a small subset; no janus.js).
 
+import { layoutStage } from "./layout.js";
 import { local } from "./media.js";
 import { me, peers, remoteStates, state } from "./state.js";
 import { makeTile, offerSound, removeTile, render, showRemoteState } from "./ui.js";
@@ -302,6 +303,7 @@ class Subscription extends Handle {
       video.classList.replace("object-cover", "object-contain");
       video.muted = true;
       video.srcObject = this.stream;
+      layoutStage(document.getElementById("tiles")); // a shared screen is the large tile
       screens.set(this.info.peer, this);
     } else {
       let peer = peers.get(this.info.peer);
