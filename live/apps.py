@@ -21,3 +21,4 @@ class LiveConfig(AppConfig):
         # Admin edits that take access away close the sockets concerned.
         post_save.connect(services.booking_saved, sender=Booking, dispatch_uid="live.booking")
         post_save.connect(services.session_saved, sender=Session, dispatch_uid="live.session")
+        post_save.connect(sfu.session_saved, sender=Session, dispatch_uid="live.janus_session")

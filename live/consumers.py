@@ -257,6 +257,15 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
             logger.exception("live: no Janus ticket for session %s", self.session_id)
             await self._error("sfu_unavailable", "The media server is not reachable. Retrying…")
 
+    async def _evict(self):
+        """Access lost in a group session: out of the Janus room too, not only the socket."""
+        if self.transport != sfu.SFU:
+            return
+        try:
+            await sfu.evict(self.session_id, self.user.pk)
+        except Exception:
+            logger.exception("live: evicting user %s from Janus failed", self.user.pk)
+
     async def _on_leave(self, message):
         if self.peer_id:
             await self._leave("left")
@@ -281,6 +290,7 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
         status = await _access(self.user.pk, self.session_id)
         if status is None:
             await self._error("access_lost", "You no longer have access to this session.")
+            await self._evict()
             await self._shut(CLOSE_FORBIDDEN, "left")
             return False
         if ended_closes and status in services.ENDED_STATUSES:

@@ -11,8 +11,12 @@ ends (`destroy_when_completed`, on `session_completed`). Janus itself: live/janu
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
+import hashlib
+import hmac
+import json
 import logging
-import secrets
 import threading
 
 from channels.db import database_sync_to_async
@@ -97,11 +101,11 @@ def _room_and_session(session_id: int) -> tuple[JanusRoom, Session]:
 async def ticket(session_id: int, user, ice_servers: list[dict]) -> dict:
     """What a member's page needs to enter the Janus room (sent over our socket only).
 
-    `token`: a signed Janus core token (JANUS_TOKEN_TTL_SECONDS); `pin`: a
-    fresh random entry on the room's allowed list, for this page only.
+    `token`: a signed Janus core token (JANUS_TOKEN_TTL_SECONDS); `pin`: this
+    member's entry on the room's allowed list (`member_pin`).
     """
     row, session = await _room_and_session(session_id)
-    pin = secrets.token_urlsafe(24)
+    pin = member_pin(row, user.pk)
     await ensure_room(row, session.capacity, session.title, allowed=[pin])
     return {
         "type": "sfu",
@@ -111,6 +115,42 @@ async def ticket(session_id: int, user, ice_servers: list[dict]) -> dict:
         "pin": pin,
         "iceServers": ice_servers,
     }
+
+
+def member_pin(row: JanusRoom, user_id: int) -> str:
+    """A member's entry on the room's allowed list: derived from the room's secret,
+    so the server can take it back (`evict`) without remembering it; unguessable
+    without the secret."""
+    digest = hmac.new(row.secret.encode(), f"member:{user_id}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:24]).decode()
+
+
+async def evict(session_id: int, user_id: int) -> int:
+    """A member lost access: their pin leaves the allowed list and every feed of
+    theirs is kicked out of the room. Returns how many participants were kicked."""
+    row = await database_sync_to_async(
+        lambda: JanusRoom.objects.filter(session_id=session_id, destroyed_at__isnull=True).first()
+    )()
+    if row is None:
+        return 0
+    kicked = 0
+    async with _client() as client:
+        await client.disallow(row.room_id, row.secret, [member_pin(row, user_id)])
+        for person in await client.participants(row.room_id, row.secret):
+            if _display_user(person.get("display")) == user_id:
+                with contextlib.suppress(janus.JanusError):  # left meanwhile
+                    await client.kick(row.room_id, row.secret, person["id"])
+                    kicked += 1
+    return kicked
+
+
+def _display_user(display) -> int | None:
+    """Pages publish with display JSON {peer, kind, user_id, …} (sfu.js)."""
+    try:
+        info = json.loads(display or "")
+        return int(info["user_id"])
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 async def destroy(session_id: int) -> bool:
@@ -146,3 +186,9 @@ def destroy_when_completed(sender=None, session: Session | None = None, **kwargs
     if not JanusRoom.objects.filter(session=session, destroyed_at__isnull=True).exists():
         return
     transaction.on_commit(lambda: _destroy_in_background(session.pk))
+
+
+def session_saved(sender, instance: Session, raw: bool = False, **kwargs) -> None:
+    """post_save: a cancelled (or otherwise ended) session's Janus room goes too."""
+    if not raw and instance.status in (Session.Status.COMPLETED, Session.Status.CANCELLED):
+        destroy_when_completed(session=instance)

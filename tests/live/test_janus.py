@@ -10,11 +10,14 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from core.errors import DomainError
 from live import janus, sfu
 from live.models import JanusRoom
 from sessions_app import rules
+from sessions_app.models import Booking
+from tests.conftest import make_user
 from tests.live.builders import book, make_session
 from tests.live.test_consumer import connect, next_of
 
@@ -206,7 +209,9 @@ async def test_two_first_joins_share_one_room(mentor, janus_settings):
         sfu.ticket(session.pk, mentor, []), sfu.ticket(session.pk, mentor, [])
     )
     assert first["room"] == second["room"]
-    assert first["pin"] != second["pin"]
+    assert first["pin"] == second["pin"]  # one entry per member
+    other = await sfu.ticket(session.pk, await sync_to_async(make_user)("someone_else"), [])
+    assert other["pin"] != first["pin"]
     assert await sync_to_async(JanusRoom.objects.filter(session=session).count)() == 1
 
 
@@ -235,3 +240,62 @@ def test_a_mentor_creates_a_workshop_for_ten_only_when_janus_is_configured(mento
     created = mentor_api.post("/api/sessions/", payload(capacity=10), format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["capacity"] == 10
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_learner_whose_booking_is_cancelled_is_put_out_of_the_janus_room(
+    mentor, learner, janus_settings
+):
+    session = await sync_to_async(make_session)(mentor, capacity=10)
+    await sync_to_async(book)(session, learner)
+    comm = await connect(learner, session.pk)
+    await comm.send_json_to({"type": "join", "client": "pageCCCC"})
+    ticket = await next_of(comm, "sfu")
+    row = await sync_to_async(JanusRoom.objects.get)(session=session)
+    display = json.dumps(
+        {"peer": f"{learner.pk}-pageCCCC", "kind": "camera", "user_id": learner.pk}
+    )
+    async with browser(janus_settings, ticket["token"]) as page:
+        body = {"request": "join", "ptype": "publisher", "room": row.room_id, "display": display}
+        body["token"] = ticket["pin"]
+        answer = await page.request({"janus": "message", "handle_id": page.handle_id, "body": body})
+        assert answer["plugindata"]["data"]["videoroom"] == "joined"
+        async with janus.Janus(janus_settings.url, janus_settings.api_secret) as server:
+            assert len(await server.participants(row.room_id, row.secret)) == 1
+            # An operator cancels the booking mid-call (the admin's full save).
+            booking = await sync_to_async(Booking.objects.get)(session=session, learner=learner)
+            booking.status, booking.cancelled_at = Booking.Status.CANCELLED, timezone.now()
+            await sync_to_async(booking.save)()
+            assert (await next_of(comm, "error"))["code"] == "access_lost"
+            for _ in range(50):  # the consumer evicts before closing the socket
+                if not await server.participants(row.room_id, row.secret):
+                    break
+                await asyncio.sleep(0.1)
+            assert await server.participants(row.room_id, row.secret) == []
+    # The pin no longer opens the room, even with a valid Janus token.
+    async with browser(janus_settings, ticket["token"]) as again:
+        refused = await join_as_publisher(again, row.room_id, ticket["pin"])
+        assert refused["error_code"] == 433
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_ending_the_session_destroys_its_janus_room(mentor, janus_settings):
+    """ "End session for everyone" (session_completed) and an admin's cancel (post_save)."""
+    from sessions_app.models import Session
+    from sessions_app.services import end_session
+
+    ended = await sync_to_async(make_session)(mentor, capacity=10)
+    cancelled = await sync_to_async(make_session)(mentor, capacity=10)
+    tickets = [await sfu.ticket(s.pk, mentor, []) for s in (ended, cancelled)]
+    await sync_to_async(end_session)(mentor, ended)
+    cancelled.status = Session.Status.CANCELLED
+    await sync_to_async(cancelled.save)()
+    async with janus.Janus(janus_settings.url, janus_settings.api_secret) as server:
+        for ticket in tickets:
+            for _ in range(100):  # destroyed after commit, in the background
+                if not await server.exists(ticket["room"]):
+                    break
+                await asyncio.sleep(0.1)
+            assert not await server.exists(ticket["room"])
