@@ -373,8 +373,9 @@ class Janus:
                 "audiocodec": "opus",
                 "notify_joining": True,
                 "audiolevel_event": True,
-                "audio_active_packets": 25,
-                "audio_level_average": 45,
+                # "talking" after 1 s averaging louder than -30 dBov (Janus: 0 loud, 127 silent)
+                "audio_active_packets": 50,
+                "audio_level_average": 30,
                 "allowed": list(allowed or []),
             }
         )

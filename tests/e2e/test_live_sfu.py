@@ -44,6 +44,19 @@ MENTOR_LARGEST = """() => {
   return Boolean(mentor) && tiles.every(t => t === mentor || width(t) < width(mentor));
 }"""
 
+SPEAK = """async () => {
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const tone = ctx.createOscillator();
+  const gain = ctx.createGain();
+  gain.gain.value = 0.9;
+  const out = ctx.createMediaStreamDestination();
+  tone.connect(gain).connect(out);
+  tone.start();
+  window.__tone = ctx;
+  await window.__sfu.janus.publisher.senders.audio.replaceTrack(out.stream.getAudioTracks()[0]);
+}"""
+
 # A raw Janus client in the page: create a session, attach the VideoRoom,
 # join `room` as a publisher. Resolves with what Janus said.
 RAW_JOIN = """async ([url, room, token, pin]) => {
@@ -134,6 +147,15 @@ def test_a_group_call_through_janus(browser, sfu_url, janus_server, mentor, lear
     ).to_contain_text("In the room")
     # The mentor's tile is the large one for the learners (same layout as the mesh).
     assert lpage.evaluate(MENTOR_LARGEST)
+    # Active speaker: the learner speaks (a loud tone instead of the fake mic's
+    # brief beeps); Janus's "talking" events ring their tile on the others' pages.
+    lpage.locator("#tiles").click()  # a user gesture: the AudioContext may run
+    lpage.evaluate(SPEAK)
+    speaker = lpage.evaluate("window.__live.state.myPeer")
+    for page in (mpage, opage):
+        expect(page.locator(f'#tiles [data-peer="{speaker}"]')).to_have_attribute(
+            "data-speaking", "1", timeout=SLOW
+        )
     row = JanusRoom.objects.get(session=session)
     assert room_exists(janus_server.url, janus_server.api_secret, row.room_id)
 

@@ -37,6 +37,8 @@ window.__sfu = {
   get ticket() { return ticket; },
   feeds,
   screens,
+  talking: 0, // "talking" events heard
+  highlighted: 0, // tiles ringed as the active speaker
 };
 
 function tx() {
@@ -384,10 +386,14 @@ function unsubscribe(feedId) {
   sub.end();
 }
 
+// Janus tells every publisher who talks, ourselves included.
 function speaking(feedId, on) {
+  if (on) window.__sfu.talking += 1;
   const sub = feeds.get(feedId);
-  const tile = sub ? sub.tile() : null;
+  const mine = janus && janus.publisher && janus.publisher.feedId === feedId;
+  const tile = sub ? sub.tile() : mine ? document.querySelector("#tiles [data-mine]") : null;
   if (!tile) return;
+  if (on) window.__sfu.highlighted += 1;
   tile.dataset.speaking = on ? "1" : "";
   for (const cls of SPEAKING) tile.classList.toggle(cls, on);
 }
