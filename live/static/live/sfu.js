@@ -24,7 +24,7 @@ import { makeTile, offerSound, removeTile, render, showRemoteState } from "./ui.
 
 const KEEPALIVE_MS = 25000;
 const RECONNECT_MS = 2000;
-const SPEAKING = ["ring-4", "ring-emerald-400"];
+const SPEAKING = ["outline-4", "-outline-offset-4", "outline-emerald-400"]; // drawn inside: never clipped by the stage
 
 let ticket = null;
 let janus = null; // the current JanusSession
