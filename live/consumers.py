@@ -12,6 +12,7 @@ client → server
     {"type": "leave"}                                 leave the call (socket stays)
     {"type": "end"}                                   mentor: end for everyone
     {"type": "ping"}                                  heartbeat (keeps presence fresh)
+    {"type": "sfu"}                                   group session: a fresh Janus ticket
 
 server → client
     {"type": "hello", "session": status, "you": {...}}         on connect
@@ -75,7 +76,7 @@ CLOSE_UNSUPPORTED = 4015
 CLOSE_RATE = 4029
 
 ADDRESSED = {"offer", "answer", "ice"}
-ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping"}
+ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping", "sfu"}
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
 _PEER_ID = re.compile(r"^\d{1,12}-[A-Za-z0-9_-]{6,32}$")
 
@@ -255,7 +256,21 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
             await self._send(await sfu.ticket(self.session_id, self.user, rtc["iceServers"]))
         except Exception:
             logger.exception("live: no Janus ticket for session %s", self.session_id)
-            await self._error("sfu_unavailable", "The media server is not reachable. Retrying…")
+            await self._error(
+                "sfu_unavailable", "The media server is not reachable. Retrying…"
+            )  # the page asks again
+
+    async def _on_sfu(self, message):
+        """The page lost Janus (or its room, e.g. Janus restarted): a fresh ticket,
+        which also re-creates the room."""
+        if not self.peer_id:
+            await self._error("not_joined", "Join the call first.")
+            return
+        if self.transport != sfu.SFU:
+            await self._error("not_sfu", "This session's call is peer-to-peer.")
+            return
+        if await self._still_allowed():
+            await self._send_ticket()
 
     async def _evict(self):
         """Access lost in a group session: out of the Janus room too, not only the socket."""

@@ -299,3 +299,39 @@ async def test_ending_the_session_destroys_its_janus_room(mentor, janus_settings
                     break
                 await asyncio.sleep(0.1)
             assert not await server.exists(ticket["room"])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_page_that_lost_the_room_gets_a_fresh_ticket_and_the_room_back(
+    mentor, janus_settings
+):
+    """Janus restarted (its rooms are gone): the page asks {"type": "sfu"} again."""
+    session = await sync_to_async(make_session)(mentor, capacity=10)
+    comm = await connect(mentor, session.pk)
+    await comm.send_json_to({"type": "sfu"})
+    assert (await next_of(comm, "error"))["code"] == "not_joined"
+    await comm.send_json_to({"type": "join", "client": "pageDDDD"})
+    first = await next_of(comm, "sfu")
+    row = await sync_to_async(JanusRoom.objects.get)(session=session)
+    async with janus.Janus(janus_settings.url, janus_settings.api_secret) as server:
+        await server.destroy_room(row.room_id, row.secret)  # what a Janus restart does
+        await comm.send_json_to({"type": "sfu"})
+        again = await next_of(comm, "sfu")
+        assert again["room"] == first["room"]
+        assert await server.exists(row.room_id)
+    async with browser(janus_settings, again["token"]) as page:
+        assert (await join_as_publisher(page, again["room"], again["pin"]))["videoroom"] == "joined"
+    await comm.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_mesh_room_hands_out_no_tickets_on_request(mentor, learner, janus_settings):
+    session = await sync_to_async(make_session)(mentor, capacity=2)
+    comm = await connect(mentor, session.pk)
+    await comm.send_json_to({"type": "join", "client": "pageEEEE"})
+    await next_of(comm, "welcome")
+    await comm.send_json_to({"type": "sfu"})
+    assert (await next_of(comm, "error"))["code"] == "not_sfu"
+    await comm.disconnect()

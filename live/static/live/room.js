@@ -126,6 +126,7 @@ const onFrame = {
   sfu: (msg) => SFU && sfu.onTicket(msg), // our server's ticket into the Janus room
   error(msg) {
     if (msg.code === "not_live") state.wantJoin = false;
+    if (msg.code === "sfu_unavailable" && SFU) sfu.retryLater(); // Janus unreachable: ask again
     console.warn("live: server said", msg.code, msg.message);
   },
 };

@@ -18,6 +18,7 @@
 // The Janus WebSocket API is spoken directly (a small subset; no janus.js).
 
 import { layoutStage } from "./layout.js";
+import { signal } from "./signaling.js";
 import { local } from "./media.js";
 import { me, peers, remoteStates, state } from "./state.js";
 import { makeTile, offerSound, removeTile, render, showRemoteState } from "./ui.js";
@@ -411,7 +412,12 @@ async function connect() {
     render();
   } catch (error) {
     console.warn("live: media server", error);
-    if (janus === session) session.close();
+    if (janus === session) {
+      session.close();
+      janus = null;
+      clearAll();
+      retryLater();
+    }
   }
 }
 
@@ -419,9 +425,16 @@ function lostJanus(session) {
   if (session !== janus) return;
   clearAll();
   janus = null;
-  if (!state.wantJoin || !ticket) return;
-  setTimeout(() => {
-    if (!janus && state.wantJoin && ticket) connect();
+  retryLater();
+}
+
+let retryTimer = null;
+
+/** Ask our server for a fresh ticket soon (it re-creates the room if Janus lost it). */
+export function retryLater() {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => {
+    if (!janus && state.wantJoin && state.joined) signal.send({ type: "sfu" });
   }, RECONNECT_MS);
 }
 
