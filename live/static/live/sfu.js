@@ -12,18 +12,19 @@
 //   user_id}: the camera feed of peer P is P's tile (same tile code as the
 //   mesh, ui.js), a screen feed its own large "presenting" tile;
 // - Janus "talking" events mark the active speaker;
-// - if the Janus socket drops, everything is rebuilt from the latest ticket
-//   (a page reload simply joins again and gets a new ticket).
+// - if the Janus socket drops (or Janus lost the room), the page asks our
+//   server for a fresh ticket ({type: "sfu"}) and rebuilds everything; a page
+//   reload simply joins again and gets a new ticket.
 //
-// The Janus WebSocket API is spoken directly (a small subset; no janus.js).
+// The Janus WebSocket API is spoken directly (janus-session.js; no janus.js).
 
+import { Handle, JanusSession } from "./janus-session.js";
 import { layoutStage } from "./layout.js";
 import { signal } from "./signaling.js";
 import { local } from "./media.js";
 import { me, peers, remoteStates, state } from "./state.js";
 import { makeTile, offerSound, removeTile, render, showRemoteState } from "./ui.js";
 
-const KEEPALIVE_MS = 25000;
 const RECONNECT_MS = 2000;
 const SPEAKING = ["outline-4", "-outline-offset-4", "outline-emerald-400"]; // drawn inside: never clipped by the stage
 
@@ -42,10 +43,6 @@ window.__sfu = {
   highlighted: 0, // tiles ringed as the active speaker
 };
 
-function tx() {
-  return Math.random().toString(36).slice(2, 12);
-}
-
 function describe(kind) {
   return JSON.stringify({ peer: state.myPeer, kind, name: me.name, role: me.role, user_id: me.userId });
 }
@@ -57,145 +54,6 @@ function parseDisplay(display) {
   } catch (_) {
     return null;
   }
-}
-
-// --- One Janus session over one WebSocket ---------------------------------------------
-
-class JanusSession {
-  constructor(url, token) {
-    this.url = url;
-    this.token = token;
-    this.ws = null;
-    this.id = null;
-    this.pending = new Map(); // transaction → {resolve, reject, ackOk}
-    this.handles = new Map(); // handle id → Handle
-    this.closed = false;
-    this.timer = null;
-  }
-
-  open() {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url, "janus-protocol");
-      this.ws = ws;
-      ws.onopen = async () => {
-        try {
-          const created = await this.send({ janus: "create" });
-          this.id = created.data.id;
-          this.timer = setInterval(() => this.send({ janus: "keepalive" }, { ackOk: true }).catch(() => {}), KEEPALIVE_MS);
-          resolve(this);
-        } catch (error) {
-          reject(error);
-        }
-      };
-      ws.onerror = () => reject(new Error("janus socket error"));
-      ws.onclose = () => this.gone();
-      ws.onmessage = (event) => this.dispatch(JSON.parse(event.data));
-    });
-  }
-
-  send(payload, { ackOk = false } = {}) {
-    const transaction = tx();
-    const frame = { ...payload, transaction, token: this.token };
-    if (this.id && payload.janus !== "create") frame.session_id = this.id;
-    return new Promise((resolve, reject) => {
-      if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-        reject(new Error("janus socket closed"));
-        return;
-      }
-      this.pending.set(transaction, { resolve, reject, ackOk });
-      this.ws.send(JSON.stringify(frame));
-    });
-  }
-
-  dispatch(msg) {
-    const waiting = msg.transaction && this.pending.get(msg.transaction);
-    if (waiting && (msg.janus !== "ack" || waiting.ackOk)) {
-      this.pending.delete(msg.transaction);
-      if (msg.janus === "error") waiting.reject(new Error(`janus: ${msg.error && msg.error.reason}`));
-      else waiting.resolve(msg);
-    }
-    if (msg.janus === "ack" || msg.janus === "success") return;
-    const handle = this.handles.get(msg.sender);
-    if (handle) handle.onMessage(msg);
-  }
-
-  async attach(handle) {
-    const answer = await this.send({ janus: "attach", plugin: "janus.plugin.videoroom" });
-    handle.id = answer.data.id;
-    handle.session = this;
-    this.handles.set(handle.id, handle);
-    return handle;
-  }
-
-  close() {
-    this.closed = true;
-    clearInterval(this.timer);
-    if (this.ws && this.ws.readyState <= WebSocket.OPEN) {
-      try {
-        if (this.id && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ janus: "destroy", session_id: this.id, transaction: tx(), token: this.token }));
-      } catch (_) { /* closing anyway */ }
-      this.ws.close();
-    }
-    this.gone();
-  }
-
-  gone() {
-    clearInterval(this.timer);
-    for (const waiting of this.pending.values()) waiting.reject(new Error("janus socket closed"));
-    this.pending.clear();
-    for (const handle of this.handles.values()) handle.closePc();
-    this.handles.clear();
-    if (!this.closed) {
-      this.closed = true;
-      lostJanus(this);
-    }
-  }
-}
-
-// A plugin handle with its own RTCPeerConnection.
-class Handle {
-  constructor() {
-    this.id = null;
-    this.session = null;
-    this.pc = null;
-  }
-
-  message(body, jsep) {
-    const payload = { janus: "message", handle_id: this.id, body };
-    if (jsep) payload.jsep = jsep;
-    return this.session.send(payload);
-  }
-
-  // The event answering an asynchronous request; plugin errors reject.
-  async request(body, jsep) {
-    const msg = await this.message(body, jsep);
-    const data = (msg.plugindata && msg.plugindata.data) || {};
-    if (data.error_code) throw new Error(`videoroom ${data.error_code}: ${data.error}`);
-    return msg;
-  }
-
-  newPc() {
-    this.pc = new RTCPeerConnection({ iceServers: ticket.iceServers || [], iceTransportPolicy: state.rtc.iceTransportPolicy });
-    this.pc.onicecandidate = ({ candidate }) => {
-      const body = candidate ? candidate.toJSON() : { completed: true };
-      this.session.send({ janus: "trickle", handle_id: this.id, candidate: body }, { ackOk: true }).catch(() => {});
-    };
-    this.pc.onconnectionstatechange = () => render();
-    return this.pc;
-  }
-
-  closePc() {
-    if (this.pc) this.pc.close();
-  }
-
-  async detach() {
-    this.closePc();
-    if (!this.session || this.session.closed) return;
-    this.session.handles.delete(this.id);
-    await this.session.send({ janus: "detach", handle_id: this.id }).catch(() => {});
-  }
-
-  onMessage() {}
 }
 
 // --- Publishing -------------------------------------------------------------------------
@@ -402,7 +260,8 @@ function speaking(feedId, on) {
 // --- Lifecycle -------------------------------------------------------------------------------
 
 async function connect() {
-  const session = new JanusSession(ticket.url, ticket.token);
+  const rtc = { iceServers: ticket.iceServers || [], iceTransportPolicy: state.rtc.iceTransportPolicy };
+  const session = new JanusSession(ticket.url, ticket.token, { rtc, onLost: lostJanus, onChange: render });
   janus = session;
   try {
     await session.open();
