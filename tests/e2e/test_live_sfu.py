@@ -114,8 +114,20 @@ def enter(browser, url, user, session):
     return context, page
 
 
+# What a page shows and subscribes to (printed when a wait fails).
+DEBUG_TILES = """() => [
+  Array.from(document.querySelectorAll('#tiles [data-tile]')).map(t => [t.dataset.peer,
+    t.querySelector('video').videoWidth, t.querySelector('video').readyState]),
+  Array.from(window.__sfu.feeds.values()).map(s => [s.info.peer, s.info.kind, s.pc && s.pc.connectionState]),
+]"""
+
+
 def receives_cameras(page, n: int):
-    page.wait_for_function(CAMERAS_WITH_FRAMES, arg=n, timeout=SLOW)
+    try:
+        page.wait_for_function(CAMERAS_WITH_FRAMES, arg=n, timeout=SLOW)
+    except Exception:
+        print("tiles and feeds:", page.evaluate(DEBUG_TILES))
+        raise
     before = page.evaluate(FRAME_COUNTS)
     page.wait_for_function(FRAMES_ADVANCE, arg=before, timeout=SLOW)
 
