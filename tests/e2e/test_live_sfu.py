@@ -19,7 +19,7 @@ from tests.e2e.conftest import (
 from tests.live.builders import book, make_session
 from tests.support.wait import wait_until
 
-SLOW = 90000  # 3 browsers, Janus and Daphne share 2 cores with other work
+SLOW = 120000  # 3 browsers, Janus and Daphne share 2 cores with other work
 
 # Remote camera tiles (not the local tile, not screens) showing decoded frames.
 CAMERAS_WITH_FRAMES = """(n) => {
