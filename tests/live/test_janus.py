@@ -7,6 +7,12 @@ signaling socket) to join the room. Knowing the room id is not enough.
 
 import asyncio
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -335,3 +341,68 @@ async def test_a_mesh_room_hands_out_no_tickets_on_request(mentor, learner, janu
     await comm.send_json_to({"type": "sfu"})
     assert (await next_of(comm, "error"))["code"] == "not_sfu"
     await comm.disconnect()
+
+
+def test_run_server_starts_a_local_janus_for_make_run_and_stops_it(tmp_path):
+    """scripts/run-server with JANUS_RUN_DIR (what `make run` sets): a Janus on a
+    generated config, JANUS_URL/JANUS_API_SECRET for the server, stopped after."""
+
+    if not janus.binary():
+        pytest.skip("janus binary not found: apt-get install janus")
+    root = Path(__file__).resolve().parents[2]
+    port = janus.free_port()
+    seen = tmp_path / "env.json"
+    server = (
+        "import json, os, socket, sys, time\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n"
+        "keys = ('JANUS_URL', 'JANUS_API_SECRET')\n"
+        "json.dump({k: os.environ.get(k) for k in keys}, open(sys.argv[2], 'w'))\n"
+        "time.sleep(1.5)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JANUS_")}
+    env.update(JANUS_RUN_DIR=str(tmp_path / "janus"), JANUS_PORT=str(janus.free_port()))
+    env["JANUS_RTP_PORTS"] = "33000-33099"
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts/run-server"), "127.0.0.1", str(port)]
+        + [sys.executable, "-c", server, str(port), str(seen)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Janus (group sessions) on ws://127.0.0.1:" in done.stdout
+    got = json.loads(seen.read_text())
+    assert got["JANUS_URL"] == f"ws://127.0.0.1:{env['JANUS_PORT']}"
+    config = (tmp_path / "janus" / "janus.jcfg").read_text()
+    assert f'api_secret = "{got["JANUS_API_SECRET"]}"' in config
+    # Janus stopped with the server: its port no longer answers.
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", int(env["JANUS_PORT"])), timeout=0.2).close()
+        except OSError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("janus still listening after the server stopped")
+
+
+def test_run_server_without_janus_says_group_sessions_are_capped(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    port = janus.free_port()
+    server = (
+        "import socket, sys, time\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); time.sleep(1)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JANUS_")}
+    env.update(JANUS_RUN_DIR=str(tmp_path / "janus"), PATH=str(tmp_path))  # no janus on PATH
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts/run-server"), "127.0.0.1", str(port)]
+        + [sys.executable, "-c", server, str(port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Janus not found: group sessions are capped at 4 learners" in done.stderr
