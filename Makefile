@@ -51,11 +51,14 @@ seed: migrate
 # connections. Daphne's access log (a line per request and per WebSocket connect)
 # is off; errors still go to stderr. ACCESS_LOG=- brings it back.
 ACCESS_LOG ?= /dev/null
+# A local Janus (the SFU for group sessions) starts with it when the binary is
+# there (scripts/ensure-janus installs Debian's package where it may; configs in .run/janus/).
 run: css .secret_key
+	@scripts/ensure-janus
 	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
 	$(RUN_ENV) $(PY) manage.py seed_demo --force -v0
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(RUN_ENV) exec $(PY) scripts/run-server $(HOST) $(PORT) $(VENV)/bin/daphne --access-log $(ACCESS_LOG) -b $(HOST) -p $(PORT) mentorhub.asgi:application
+	$(RUN_ENV) JANUS_RUN_DIR=$(CURDIR)/.run/janus exec $(PY) scripts/run-server $(HOST) $(PORT) $(VENV)/bin/daphne --access-log $(ACCESS_LOG) -b $(HOST) -p $(PORT) mentorhub.asgi:application
 
 # Debug pages and auto-reload (Django's runserver, served by Daphne: same ASGI app).
 dev: css .secret_key

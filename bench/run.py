@@ -970,6 +970,10 @@ def write_report(results: dict, args) -> str:
     lines += _report_http(results)
     lines += _report_queries(results)
     lines += _report_json_sections(results)
+    if "sfu" in results:
+        from bench import sfu
+
+        lines += sfu.report_lines(results["sfu"])
     # The hand-written part: what was profiled and changed, with before/after figures.
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
@@ -1009,9 +1013,22 @@ def _run_sections(args, skip: set[str], scales: dict[str, float], results: dict)
     if "signaling" not in skip:
         print("Signaling relay…")
         bench_signaling(main_db, 500 if not args.smoke else 20, results)
+    if "sfu" not in skip:
+        print("SFU (Janus): join time and CPU per forwarded stream…")
+        bench_sfu(args.smoke, results)
     if "uvicorn" not in skip and not args.smoke:
         print("Daphne vs Uvicorn…")
         bench_uvicorn(main_db, args.rounds, args.seconds, results)
+
+
+def bench_sfu(smoke: bool, results: dict) -> None:
+    """A row per N subscribers (bench/sfu.py, also runnable alone)."""
+    from bench import sfu
+
+    try:
+        results["sfu"] = sfu.run((1,) if smoke else (1, 3, 6), 2.0 if smoke else 8.0)
+    except Exception as exc:  # a broken Janus must not lose the rest of the run
+        results["sfu"] = {"error": repr(exc)}
 
 
 def _print_verdicts(results: dict, smoke: bool) -> None:

@@ -13,6 +13,7 @@ client → server
     {"type": "end"}                                   mentor: end for everyone
     {"type": "ping"}                                  heartbeat (keeps presence fresh)
     {"type": "chat", "text": "…"}                     a chat message (live/chat.py)
+    {"type": "sfu"}                                   group session: a fresh Janus ticket
 
 server → client
     {"type": "hello", "session": status, "you": {...},
@@ -26,6 +27,8 @@ server → client
     {"type": "pong", "session": status}
     {"type": "chat", "message": {id, author, author_name, text, created_at}}  to everyone
     {"type": "error", "code", "message"}
+    {"type": "sfu", "url", "room", "token", "pin", "iceServers"}  after "welcome" in a
+        group session on Janus (live/sfu.py): this page's ticket into the room
 
 Close codes (Daphne sends only 1000 and 3000–4999): 4001 token expired or
 signed out (refresh over HTTP, then reconnect), 4003 access lost (booking
@@ -59,7 +62,7 @@ from core.websockets import CLOSE_INTERNAL, BadFrame, CrashGuard, parse_object
 from notifications.services import sockets_group
 from sessions_app.models import Session
 
-from . import chat, services
+from . import chat, services, sfu
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ CLOSE_UNSUPPORTED = 4015
 CLOSE_RATE = 4029
 
 ADDRESSED = {"offer", "answer", "ice"}
-ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping", "chat"}
+ALLOWED = ADDRESSED | {"join", "leave", "state", "end", "ping", "chat", "sfu"}
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
 _PEER_ID = re.compile(r"^\d{1,12}-[A-Za-z0-9_-]{6,32}$")
 
@@ -120,6 +123,7 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
             return
         self.user = user
         self.role = member.role
+        self.transport = sfu.transport(member.session)
         self.name = user.display_name
         self.peer_id = ""  # set by "join"
         self.closing = False
@@ -245,9 +249,43 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
         )
         peers = [p for p in peers if p["peer"] != self.peer_id]
         await self._send({"type": "welcome", "peer": self.peer_id, "peers": peers})
+        if self.transport == sfu.SFU:
+            await self._send_ticket()
         await self._broadcast(
             "join", {"user_id": self.user.pk, "name": self.name, "role": self.role}
         )
+
+    async def _send_ticket(self):
+        """Group sessions: this page's way into the Janus room (live/sfu.py)."""
+        try:
+            rtc = await database_sync_to_async(services.rtc_config)(self.user)
+            await self._send(await sfu.ticket(self.session_id, self.user, rtc["iceServers"]))
+        except Exception:
+            logger.exception("live: no Janus ticket for session %s", self.session_id)
+            await self._error(
+                "sfu_unavailable", "The media server is not reachable. Retrying…"
+            )  # the page asks again
+
+    async def _on_sfu(self, message):
+        """The page lost Janus (or its room, e.g. Janus restarted): a fresh ticket,
+        which also re-creates the room."""
+        if not self.peer_id:
+            await self._error("not_joined", "Join the call first.")
+            return
+        if self.transport != sfu.SFU:
+            await self._error("not_sfu", "This session's call is peer-to-peer.")
+            return
+        if await self._still_allowed():
+            await self._send_ticket()
+
+    async def _evict(self):
+        """Access lost in a group session: out of the Janus room too, not only the socket."""
+        if self.transport != sfu.SFU:
+            return
+        try:
+            await sfu.evict(self.session_id, self.user.pk)
+        except Exception:
+            logger.exception("live: evicting user %s from Janus failed", self.user.pk)
 
     async def _on_leave(self, message):
         if self.peer_id:
@@ -273,6 +311,7 @@ class SignalingConsumer(CrashGuard, AsyncWebsocketConsumer):
         status = await _access(self.user.pk, self.session_id)
         if status is None:
             await self._error("access_lost", "You no longer have access to this session.")
+            await self._evict()
             await self._shut(CLOSE_FORBIDDEN, "left")
             return False
         if ended_closes and status in services.ENDED_STATUSES:

@@ -89,3 +89,20 @@ class SessionNotes(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body", "body_markdown"}
         super().save(*args, **kwargs)
+class JanusRoom(models.Model):
+    """The Janus VideoRoom of a group session (created on the first join).
+
+    The room id is random (53 bits) and the secret is ours: nobody joins the
+    room without a token our server added to its `allowed` list (live/janus.py).
+    """
+
+    session = models.OneToOneField(
+        "sessions_app.Session", on_delete=models.CASCADE, related_name="janus_room"
+    )
+    room_id = models.PositiveBigIntegerField(unique=True)
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Janus room of session {self.session_id}"

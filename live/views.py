@@ -13,7 +13,7 @@ from core.errors import DomainError
 from sessions_app.queries import get_session_for_mentor
 from sessions_app.services import START_WINDOW
 
-from . import chat, queries, services
+from . import chat, queries, services, sfu
 
 
 def _ended_context(user, member: services.Membership) -> dict:
@@ -38,12 +38,14 @@ def _room_context(request, member: services.Membership, **extra) -> dict:
         "me": {"userId": user.pk, "name": user.display_name, "role": member.role},
         "members": people,
         "rtc": services.rtc_config(user, session),
+        "transport": sfu.transport(session),
     }
     return {
         "session": session,
         "member": member,
         "people": people,
         "config": config,
+        "transport": config["transport"],
         "home_url": reverse("sessions_subtab", args=["scheduled"])
         if member.is_mentor
         else reverse("home"),

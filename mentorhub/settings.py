@@ -409,7 +409,8 @@ PLATFORM_CURRENCY = env_str("PLATFORM_CURRENCY", "USD")
 PLATFORM_FEE_PERCENT = env_decimal("PLATFORM_FEE_PERCENT", "10")
 EARNINGS_HOLD_DAYS = env_int("EARNINGS_HOLD_DAYS", 3)
 MINIMUM_PAYOUT = env_decimal("MINIMUM_PAYOUT", "20.00")
-LIVE_MESH_LIMIT = 4  # peers per room; an SFU is the path beyond this
+LIVE_MESH_LIMIT = 4  # learners per peer-to-peer room; an SFU is the path beyond this
+LIVE_SFU_LIMIT = 50  # learners per room on the SFU (Janus)
 SESSION_END_GRACE_MINUTES = env_int("SESSION_END_GRACE_MINUTES", 15)
 SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 30)
 # The in-process job runner starts with the ASGI app unless disabled.
@@ -424,6 +425,13 @@ WEBRTC_TURN_SECRET = env_str("WEBRTC_TURN_SECRET")
 WEBRTC_TURN_TTL_SECONDS = env_int("WEBRTC_TURN_TTL_SECONDS", 3600)
 # "relay" forces every call through TURN (tests, or networks that must hide addresses).
 WEBRTC_ICE_TRANSPORT_POLICY = env_str("WEBRTC_ICE_TRANSPORT_POLICY", "all")
+# Janus, the SFU for sessions above the mesh limit (docs/deploy.md). Unset: groups
+# are capped at LIVE_MESH_LIMIT. JANUS_PUBLIC_URL is what browsers dial (wss://
+# behind TLS); it defaults to JANUS_URL (our server's own connection).
+JANUS_URL = env_str("JANUS_URL")
+JANUS_PUBLIC_URL = env_str("JANUS_PUBLIC_URL") or JANUS_URL
+JANUS_API_SECRET = env_str("JANUS_API_SECRET")
+JANUS_TOKEN_TTL_SECONDS = env_int("JANUS_TOKEN_TTL_SECONDS", 4 * 3600)
 # An open presence whose socket sent nothing for this long is closed (no ghosts).
 LIVE_PRESENCE_TIMEOUT_SECONDS = env_int("LIVE_PRESENCE_TIMEOUT_SECONDS", 90)
 

@@ -69,7 +69,7 @@ class SessionForm(forms.Form):
     capacity = forms.IntegerField(
         label="Seats",
         initial=1,
-        help_text=f"Up to {settings.LIVE_MESH_LIMIT} learners: the video room is peer-to-peer.",
+        help_text=f"Up to {settings.LIVE_MESH_LIMIT} learners: the video room is peer-to-peer.",  # see __init__
         error_messages={"required": msg.CAPACITY_REQUIRED, "invalid": msg.CAPACITY_NOT_WHOLE},
     )
     price = forms.DecimalField(
@@ -95,6 +95,11 @@ class SessionForm(forms.Form):
         if "initial" not in kwargs:
             kwargs["initial"] = self._initial(mentor, session)
         super().__init__(*args, **kwargs)
+        if rules.sfu_configured():
+            self.fields["capacity"].help_text = (
+                f"Up to {settings.LIVE_SFU_LIMIT} learners: up to {settings.LIVE_MESH_LIMIT} "
+                "connect peer-to-peer, larger groups through the media server."
+            )
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", INPUT)
             field.widget.attrs["id"] = f"id_{name}"
@@ -103,7 +108,7 @@ class SessionForm(forms.Form):
             "topic": {"maxlength": rules.TOPIC_MAX},
             "description": {"maxlength": rules.DESCRIPTION_MAX},
             "duration_minutes": {"min": 1, "max": rules.MAX_DURATION_MINUTES, "step": 5},
-            "capacity": {"min": 1, "max": settings.LIVE_MESH_LIMIT},
+            "capacity": {"min": 1, "max": rules.max_capacity()},
             "price": {"min": 0, "step": "0.01"},
         }
         for name, extra in attrs.items():

@@ -45,9 +45,13 @@ def unknown_field(name: str) -> str:
 
 def capacity_above_mesh(limit: int) -> str:
     return (
-        f"Live video supports at most {limit} learners per session (peer-to-peer). "
-        "Larger groups need a media server (SFU), which isn't available yet."
+        f"Live video supports at most {limit} learners per session here (peer-to-peer). "
+        "Larger groups need the media server (Janus, an SFU), which isn't configured on this server."
     )
+
+
+def capacity_above_sfu(limit: int) -> str:
+    return f"A group session has at most {limit} learners."
 
 
 def capacity_below_booked(booked: int) -> str:

@@ -105,12 +105,24 @@ def check_duration(value) -> int:
     return duration
 
 
+def sfu_configured() -> bool:
+    """A media server (Janus) carries rooms above the mesh limit."""
+    return bool(settings.JANUS_URL and settings.JANUS_API_SECRET)
+
+
+def max_capacity() -> int:
+    return settings.LIVE_SFU_LIMIT if sfu_configured() else settings.LIVE_MESH_LIMIT
+
+
 def check_capacity(value, *, booked: int = 0) -> int:
-    """1 up to the live mesh limit, and never below the seats already booked."""
+    """1 up to the live mesh limit (the SFU's limit when Janus is configured), and
+    never below the seats already booked."""
     capacity = _whole(value, "capacity", msg.CAPACITY_NOT_WHOLE)
     if capacity < 1:
         raise DomainError(msg.CAPACITY_TOO_SMALL, field="capacity")
-    if capacity > settings.LIVE_MESH_LIMIT:
+    if capacity > max_capacity():
+        if sfu_configured():
+            raise DomainError(msg.capacity_above_sfu(settings.LIVE_SFU_LIMIT), field="capacity")
         raise DomainError(msg.capacity_above_mesh(settings.LIVE_MESH_LIMIT), field="capacity")
     if capacity < booked:
         raise DomainError(msg.capacity_below_booked(booked), field="capacity")

@@ -10,6 +10,8 @@ from accounts.models import MentorProfile, User
 from accounts.tokens import issue_tokens
 
 E2E_DIR = Path(__file__).parent / "e2e"
+# janus_server / janus_settings: a real Janus per run (skips when the binary is missing).
+pytest_plugins = ["tests.support.janus"]
 
 
 def pytest_collection_modifyitems(config, items):

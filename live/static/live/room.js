@@ -7,12 +7,14 @@ import * as chat from "./chat.js";
 import * as media from "./media.js";
 import { connectTo, dropAll, dropPeer, onAddressed, pcs, updateIceServers } from "./peer.js";
 import { signal } from "./signaling.js";
+import * as sfu from "./sfu.js"; // group sessions through Janus (data-transport="sfu")
 import { $, cfg, isOver, me, peers, remoteStates, state } from "./state.js";
 import * as ui from "./ui.js";
 
 const STORE_KEY = `mentorhub.live.${cfg.sessionId}`;
 const SIGNAL_GRACE_MS = 30000; // keep media of a peer whose socket dropped this long
 const { local } = media;
+const SFU = cfg.transport === "sfu"; // media via Janus: no peer-to-peer connections
 
 // Exposed for tests and debugging: the live connections and local tracks.
 window.__live = {
@@ -70,6 +72,7 @@ async function openMedia() {
 
 async function switchDevice(kind) {
   await media.switchDevice(kind);
+  if (SFU) sfu.devicesChanged();
   ui.renderPrejoin();
   ui.renderLocalTile();
 }
@@ -77,10 +80,14 @@ async function switchDevice(kind) {
 async function toggleShare() {
   const changed = local.screen ? await media.stopShare() : await media.startShare(stopShare);
   if (changed) mediaChanged();
+  if (changed && SFU) sfu.screenChanged(); // SFU: the screen is a second published stream
 }
 
 async function stopShare() {
-  if (await media.stopShare()) mediaChanged();
+  if (await media.stopShare()) {
+    mediaChanged();
+    if (SFU) sfu.screenChanged();
+  }
 }
 
 // --- Frames from the room -------------------------------------------------------------------
@@ -101,16 +108,18 @@ const onFrame = {
   welcome(msg) {
     state.myPeer = msg.peer;
     state.joined = true;
-    for (const info of msg.peers || []) connectTo(info.peer, info);
-    // Peers we knew but the room no longer lists are gone.
-    const listed = new Set((msg.peers || []).map((p) => p.peer));
-    for (const id of Array.from(peers.keys())) if (!listed.has(id)) dropPeer(id);
+    if (!SFU) {
+      for (const info of msg.peers || []) connectTo(info.peer, info);
+      // Peers we knew but the room no longer lists are gone.
+      const listed = new Set((msg.peers || []).map((p) => p.peer));
+      for (const id of Array.from(peers.keys())) if (!listed.has(id)) dropPeer(id);
+    }
     sendMyState();
     ui.render();
   },
   join(msg) {
     state.note = "";
-    connectTo(msg.from, msg);
+    if (!SFU) connectTo(msg.from, msg);
     sendMyState();
     ui.render();
   },
@@ -119,9 +128,11 @@ const onFrame = {
   answer: onAddressed,
   ice: onAddressed,
   chat: chat.onMessage,
+  sfu: (msg) => SFU && sfu.onTicket(msg), // our server's ticket into the Janus room
   error(msg) {
     if (chat.onError(msg)) return;
     if (msg.code === "not_live") state.wantJoin = false;
+    if (msg.code === "sfu_unavailable" && SFU) sfu.retryLater(); // Janus unreachable: ask again
     console.warn("live: server said", msg.code, msg.message);
   },
 };
@@ -131,6 +142,12 @@ function onSessionFrame(msg) {
 }
 
 function onLeave(msg) {
+  if (SFU) {
+    // Janus tells us when their media goes; the signaling says only who left.
+    if (msg.reason === "left") state.note = `${msg.name} left`;
+    ui.render();
+    return;
+  }
   const peer = peers.get(msg.from);
   if (!peer) return;
   if (msg.reason === "disconnected" && peer.pc.connectionState === "connected") {
@@ -229,6 +246,7 @@ function join() {
 function hangUp() {
   state.wantJoin = false;
   state.joined = false;
+  if (SFU) sfu.stop();
   dropAll();
   if (local.screen) stopShare();
   ui.removeLocalTile();
