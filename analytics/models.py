@@ -55,10 +55,20 @@ class SlotRollup(models.Model):
 class LearnerRollup(models.Model):
     """Attended and no-show bookings of one learner in the month."""
 
-    rollup = models.ForeignKey(MonthRollup, on_delete=models.CASCADE, related_name="learners")
+    rollup = models.ForeignKey(
+        MonthRollup, on_delete=models.CASCADE, related_name="learners", db_index=False
+    )
     learner_id = models.IntegerField()
     attended = models.PositiveIntegerField(default=0)
     no_shows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Covering: the per-learner sums over a period's months read the index only.
+        indexes = [
+            models.Index(
+                fields=["rollup", "learner_id", "attended", "no_shows"], name="rollup_learner_sums"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.rollup_id} learner {self.learner_id}"
