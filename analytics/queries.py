@@ -260,14 +260,15 @@ def analytics(mentor, period: str = DEFAULT_PERIOD) -> Analytics:
 
 
 def mentor_analytics(
-    mentor, period: str = DEFAULT_PERIOD, *, now=None, use_rollups: bool = True
+    mentor, period: str = DEFAULT_PERIOD, *, now=None, use_rollups: bool | None = None
 ) -> Analytics:
     """All figures of `mentor` for `period`, in the mentor's time zone.
 
     The additive figures of the calendar months wholly inside the period come
     from the monthly rollups (analytics/rollups.py, built on first use); the
     rest of the period is read from the rows. `use_rollups=False` reads it all
-    from the rows (the reference the tests compare against).
+    from the rows (the reference the tests compare against); None follows
+    settings.ANALYTICS_ROLLUPS.
     """
     from analytics import rollups  # the rollups build with the raw collectors below
 
@@ -284,6 +285,8 @@ def mentor_analytics(
     window = _Window(mentor, since, until, tz, LocalTime(tz, first, until))
     months: dict[dt.date, MonthFigures] = {}
     stored = MonthFigures()
+    if use_rollups is None:
+        use_rollups = settings.ANALYTICS_ROLLUPS
     if use_rollups and first is not None:
         full = rollups.full_months(tz, since, until, first)
         if full:

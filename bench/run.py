@@ -69,6 +69,7 @@ TARGETS = {
     "full_ratio": 0.25,
     "fragment_p95_ms": 50.0,
     "analytics_p95_ms": 300.0,
+    "analytics_cold_p95_ms": 100.0,
     "notify_p99_ms": 100.0,
     "signaling_p99_ms": 20.0,
     "css_kb": 15.0,
@@ -344,9 +345,22 @@ def bench_analytics(db: Path, rounds: int, seconds: float, results: dict) -> Non
     for name, extra in (
         ("analytics_scale10", {}),
         ("analytics_scale10_cold", {"FIGURES_CACHE_ENTRIES": 0}),
+        (
+            "analytics_scale10_cold_rows",
+            {"FIGURES_CACHE_ENTRIES": 0, "ANALYTICS_ROLLUPS": 0},
+        ),
     ):
         server = start_server(db, **extra)
         try:
+            # The first view builds the monthly rollups (once per database);
+            # measured: every later view, i.e. the first one after a write.
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    server.url + "/mentor/dashboard/analytics/?period=all",
+                    headers={"Cookie": f"{COOKIE}={token}", "HX-Request": "true"},
+                ),
+                timeout=300,
+            ).read()
             runs = [
                 wrk(
                     server.url + "/mentor/dashboard/analytics/?period=all",
@@ -777,17 +791,28 @@ def _query_verdicts(results: dict) -> list[tuple]:
 
 
 def _analytics_verdicts(results: dict) -> list[tuple]:
-    """Analytics at scale 10."""
+    """Analytics at scale 10: as served, and cold (the first view after a write)."""
     rows = []
     if "analytics_scale10" in results:
         p95 = results["analytics_scale10"]["p95_ms"]
-        cold = results.get("analytics_scale10_cold", {}).get("p95_ms")
         rows.append(
             (
                 "analytics at 100,000 bookings (p95)",
-                f"{p95:.1f} ms" + (f" (cold, after a change: {cold:.0f} ms)" if cold else ""),
+                f"{p95:.1f} ms",
                 "≤ 300 ms",
                 p95 <= TARGETS["analytics_p95_ms"],
+            )
+        )
+    if "analytics_scale10_cold" in results:
+        cold = results["analytics_scale10_cold"]["p95_ms"]
+        rows_p95 = results.get("analytics_scale10_cold_rows", {}).get("p95_ms")
+        rows.append(
+            (
+                "analytics at 100,000 bookings, cold (p95)",
+                f"{cold:.1f} ms"
+                + (f" (without the rollups: {rows_p95:.0f} ms)" if rows_p95 else ""),
+                "≤ 100 ms",
+                cold <= TARGETS["analytics_cold_p95_ms"],
             )
         )
     return rows
@@ -954,6 +979,10 @@ def _report_json_sections(results: dict) -> list[str]:
     for key, title in (
         ("analytics_scale10", "Analytics tab at scale 10 (100,000 bookings)"),
         ("analytics_scale10_cold", "Analytics tab at scale 10, cold (figures cache off)"),
+        (
+            "analytics_scale10_cold_rows",
+            "Analytics tab at scale 10, cold, without the rollups (every row read)",
+        ),
         ("contention", "Writes under contention (SQLite)"),
         ("websockets", "Notification sockets"),
         ("signaling", "Signaling relay"),
