@@ -70,6 +70,8 @@ TARGETS = {
     "fragment_p95_ms": 50.0,
     "analytics_p95_ms": 300.0,
     "analytics_cold_p95_ms": 100.0,
+    "click_p95_ms": 50.0,
+    "lcp_ms": 500.0,
     "notify_p99_ms": 100.0,
     "signaling_p99_ms": 20.0,
     "css_kb": 15.0,
@@ -638,6 +640,45 @@ async def _signaling_bench(
     }
 
 
+def bench_browser(rounds: int, results: dict) -> None:
+    """Chromium on the demo data: click → settled and painted per tab; LCP per page."""
+    from bench import browser
+
+    db = browser.demo_db(DATA, env_for, PY, ROOT)
+    token = tokens(db, ["mentor"])["mentor"]
+    server = start_server(db)
+    try:
+        results["browser"] = browser.measure(server.url, (COOKIE, token), rounds)
+    finally:
+        server.stop()
+
+
+def _browser_verdicts(results: dict) -> list[tuple]:
+    b = results.get("browser") or {}
+    if "tabs" not in b:
+        return []
+    worst_tab, worst = max(((n, v["p95_ms"]) for n, v in b["tabs"].items()), key=lambda x: x[1])
+    rows = [
+        (
+            "browser: click → painted, every tab (p95)",
+            f"worst {worst:.0f} ms ({worst_tab})",
+            "≤ 50 ms",
+            worst <= TARGETS["click_p95_ms"],
+        )
+    ]
+    if b.get("lcp"):
+        page, lcp = max(((n, v["p95_ms"]) for n, v in b["lcp"].items()), key=lambda x: x[1])
+        rows.append(
+            (
+                "browser: full-page LCP, loopback (p95)",
+                f"worst {lcp:.0f} ms ({page})",
+                "≤ 500 ms",
+                lcp <= TARGETS["lcp_ms"],
+            )
+        )
+    return rows
+
+
 def bench_signaling(db: Path, rounds: int, results: dict) -> None:
     if not (ROOT / "bench" / "signaling.py").exists():
         results["signaling"] = {
@@ -686,6 +727,7 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
         _http_verdicts,
         _query_verdicts,
         _analytics_verdicts,
+        _browser_verdicts,
         _realtime_verdicts,
         _page_weight_verdicts,
     )
@@ -986,6 +1028,7 @@ def _report_json_sections(results: dict) -> list[str]:
         ("contention", "Writes under contention (SQLite)"),
         ("websockets", "Notification sockets"),
         ("signaling", "Signaling relay"),
+        ("browser", "Browser: click → painted per tab, LCP per page (ms)"),
         ("uvicorn", "Daphne vs Uvicorn"),
         ("page_weight", "Page weight"),
     ):
@@ -1038,6 +1081,9 @@ def _run_sections(args, skip: set[str], scales: dict[str, float], results: dict)
     if "signaling" not in skip:
         print("Signaling relay…")
         bench_signaling(main_db, 500 if not args.smoke else 20, results)
+    if "browser" not in skip:
+        print("Browser: tab switches and page paint…")
+        bench_browser(3 if args.smoke else 20, results)
     if "uvicorn" not in skip and not args.smoke:
         print("Daphne vs Uvicorn…")
         bench_uvicorn(main_db, args.rounds, args.seconds, results)
