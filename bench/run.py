@@ -72,7 +72,8 @@ TARGETS = {
     "analytics_cold_p95_ms": 100.0,
     "click_p95_ms": 50.0,
     "lcp_ms": 500.0,
-    "notify_p99_ms": 100.0,
+    "notify_p99_ms": 50.0,  # one process, 1,000 sockets (issue 19)
+    "notify_redis_p99_ms": 100.0,  # Redis layer, sockets on one process, writes on another
     "signaling_p99_ms": 20.0,
     "css_kb": 15.0,
     "js_kb": 30.0,
@@ -548,6 +549,7 @@ async def _open_sockets(
 async def _push_latencies(
     server: ServerProcess, users: list[str], conns: list[tuple[str, object]], rounds: int
 ) -> list[float]:
+    """`server` takes the writes (/bench/notify/); `conns` may be on another process."""
     """Per round, notify one user and time the frame's arrival on each of their sockets (ms)."""
     by_user: dict[str, list] = {}
     for user, ws in conns:
@@ -574,14 +576,20 @@ async def _push_latencies(
     return latencies
 
 
-async def _ws_bench(server: ServerProcess, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+async def _ws_bench(
+    server: ServerProcess,
+    toks: dict[str, str],
+    sockets: int,
+    rounds: int,
+    writer: ServerProcess | None = None,
+) -> dict:
     base_rss = server.rss_kb()
     t0 = time.perf_counter()
     conns = await _open_sockets(server, toks, sockets)
     connect_s = time.perf_counter() - t0
     await asyncio.sleep(1)
     per_socket_kb = (server.rss_kb() - base_rss) / sockets
-    latencies = await _push_latencies(server, list(toks), conns, rounds)
+    latencies = await _push_latencies(writer or server, list(toks), conns, rounds)
     for _user, ws in conns:
         await ws.close()
     latencies.sort()
@@ -610,6 +618,38 @@ def bench_websockets(db: Path, sockets: int, rounds: int, results: dict) -> None
         results["websockets"] = asyncio.run(_ws_bench(server, toks, sockets, rounds))
     finally:
         server.stop()
+    results["websockets_redis"] = _ws_bench_redis(db, toks, sockets, rounds)
+
+
+def _redis_url() -> str | None:
+    """BENCH_REDIS_URL, else REDIS_URL, else a local Redis on its default port, if it answers."""
+    url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL")
+    url = url or "redis://127.0.0.1:6379/7"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except Exception:
+        return None
+    return url
+
+
+def _ws_bench_redis(db: Path, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+    """The sockets on one Daphne, the notifications written by a second one:
+    every frame crosses processes through the Redis channel layer."""
+    url = _redis_url()
+    if url is None:
+        return {"skipped": "no Redis reachable (BENCH_REDIS_URL / REDIS_URL / 127.0.0.1:6379)"}
+    extra = {"REDIS_URL": url, "REDIS_CHANNEL_PREFIX": f"bench{os.getpid()}"}
+    sockets_server = start_server(db, **extra)
+    writer = start_server(db, **extra)
+    try:
+        result = asyncio.run(_ws_bench(sockets_server, toks, sockets, rounds, writer=writer))
+    finally:
+        writer.stop()
+        sockets_server.stop()
+    result["processes"] = 2
+    return result
 
 
 async def _signaling_bench(
@@ -877,11 +917,25 @@ def _realtime_verdicts(results: dict) -> list[tuple]:
     if "p99_ms" in ws:
         rows.append(
             (
-                f"notification p99 with {ws['sockets']} sockets",
+                f"notification p99 with {ws['sockets']} sockets, one process",
                 f"{ws['p99_ms']:.1f} ms",
-                "≤ 100 ms",
+                "≤ 50 ms",
                 ws["p99_ms"] <= TARGETS["notify_p99_ms"],
             )
+        )
+    wr = results.get("websockets_redis", {})
+    if "p99_ms" in wr:
+        rows.append(
+            (
+                f"notification p99, Redis layer, 2 processes, {wr['sockets']} sockets",
+                f"{wr['p99_ms']:.1f} ms",
+                "≤ 100 ms",
+                wr["p99_ms"] <= TARGETS["notify_redis_p99_ms"],
+            )
+        )
+    elif wr:
+        rows.append(
+            ("notification p99, Redis layer, 2 processes", wr.get("skipped"), "≤ 100 ms", None)
         )
     sig = results.get("signaling", {})
     if "p99_ms" in sig:
@@ -1027,6 +1081,7 @@ def _report_json_sections(results: dict) -> list[str]:
         ),
         ("contention", "Writes under contention (SQLite)"),
         ("websockets", "Notification sockets"),
+        ("websockets_redis", "Notification sockets, Redis layer across two processes"),
         ("signaling", "Signaling relay"),
         ("browser", "Browser: click → painted per tab, LCP per page (ms)"),
         ("uvicorn", "Daphne vs Uvicorn"),
