@@ -2,6 +2,11 @@ from django.apps import AppConfig
 
 
 class AnalyticsConfig(AppConfig):
-    """A leaf: reads the other apps' tables, writes nothing, connects to nothing."""
+    """Reads the other apps' tables; keeps its monthly rollups current on their writes."""
 
     name = "analytics"
+
+    def ready(self):
+        from analytics import rollups
+
+        rollups.connect()

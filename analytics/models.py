@@ -1,1 +1,74 @@
-"""Read-only analytics: no tables of its own."""
+"""Monthly rollups of a mentor's additive figures (analytics/rollups.py keeps them).
+
+A month is a calendar month in the mentor's zone (`tz`), the UTC instants
+[`starts`, `ends`). Each row holds the figures whose own timestamp falls in
+it (sessions and bookings by the session's start, ledger entries and reviews
+by their creation). A row is valid while `built_seq == seq`: every write to a
+row in [starts, ends) raises `seq` (whatever the zone), so a month computed
+before a write that committed meanwhile is never used.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class MonthRollup(models.Model):
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    tz = models.CharField(max_length=64)
+    month = models.DateField()  # first day of the local month
+    starts = models.DateTimeField()
+    ends = models.DateTimeField()
+    seq = models.PositiveIntegerField(default=0)  # raised by writes
+    built_seq = models.IntegerField(default=-1)  # seq the figures were computed at
+    sessions = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    net = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    ratings = models.JSONField(default=dict)  # {"1": n, …, "5": n}
+    fill_weekend_seconds = models.FloatField(default=0)
+    fill_weekend_n = models.PositiveIntegerField(default=0)
+    fill_weekday_seconds = models.FloatField(default=0)
+    fill_weekday_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "tz", "month"], name="rollup_month_unique")
+        ]
+        indexes = [models.Index(fields=["mentor", "starts", "ends"], name="rollup_month_span")]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} {self.month:%Y-%m} {self.tz}"
+
+
+class SlotRollup(models.Model):
+    """Bookings (not cancelled) and held sessions by local weekday (0 = Monday) × hour."""
+
+    rollup = models.ForeignKey(MonthRollup, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
+    booked = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.rollup_id} {self.weekday}/{self.hour}"
+
+
+class LearnerRollup(models.Model):
+    """Attended and no-show bookings of one learner in the month."""
+
+    rollup = models.ForeignKey(
+        MonthRollup, on_delete=models.CASCADE, related_name="learners", db_index=False
+    )
+    learner_id = models.IntegerField()
+    attended = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Covering: the per-learner sums over a period's months read the index only.
+        indexes = [
+            models.Index(
+                fields=["rollup", "learner_id", "attended", "no_shows"], name="rollup_learner_sums"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rollup_id} learner {self.learner_id}"

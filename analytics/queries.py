@@ -3,7 +3,7 @@
 Every figure is an aggregate computed by the database (`aggregate`,
 `annotate`, `Trunc*`, `Extract*` in the mentor's time zone).
 `mentor_analytics()` runs a fixed number of queries whatever the data size
-(at most QUERY_BUDGET); nothing here writes. `analytics()` is the same,
+(at most QUERY_BUDGET once the rollups are built); only the rollups (rollups.py) write. `analytics()` is the same,
 cached until the mentor's data changes (core/cache.py; the apps whose rows
 feed the figures watch their models).
 
@@ -47,7 +47,7 @@ PERIODS: dict[str, tuple[str, int | None]] = {
     "all": ("All time", None),
 }
 DEFAULT_PERIOD = "90d"
-QUERY_BUDGET = 11
+QUERY_BUDGET = 17  # "all": 2 to find the first month; 3 rollup reads; 6 collectors; 6 others
 # Declined/expired requests keep their preferred times in a JSON list; we read
 # the newest ones only, so memory stays bounded however many there are.
 UNMET_REQUEST_LIMIT = 1000
@@ -214,16 +214,35 @@ def _quarter_start(local: dt.datetime) -> dt.datetime:
 
 @dataclass
 class _Window:
-    """What every part reads: the mentor, the period in UTC and local-time SQL helpers."""
+    """What every part reads: the mentor, the period in UTC and local-time SQL helpers.
+
+    `ranges` ((lo, hi) with either end None = open, both inclusive) restricts the
+    additive parts to the instants the rollups do not cover; None = the period.
+    """
 
     mentor: object
     since: dt.datetime | None
     until: dt.datetime
     tz: ZoneInfo
     local: LocalTime
+    ranges: list[tuple[dt.datetime | None, dt.datetime | None]] | None = None
 
     def q(self, field_name: str) -> Q:
         return _window_q(field_name, self.since, self.until)
+
+    def rq(self, field_name: str) -> Q:
+        """The additive parts' filter: the period, or only `ranges` of it."""
+        if self.ranges is None:
+            return self.q(field_name)
+        q = Q(pk__in=[])
+        for lo, hi in self.ranges:
+            part = Q()
+            if lo is not None:
+                part &= Q(**{f"{field_name}__gte": lo})
+            if hi is not None:
+                part &= Q(**{f"{field_name}__lte": hi})
+            q |= part
+        return q
 
     @property
     def bookings(self):
@@ -240,8 +259,19 @@ def analytics(mentor, period: str = DEFAULT_PERIOD) -> Analytics:
     return cache.cached(mentor, "analytics", lambda: mentor_analytics(mentor, period), period)
 
 
-def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analytics:
-    """All figures of `mentor` for `period`, in the mentor's time zone."""
+def mentor_analytics(
+    mentor, period: str = DEFAULT_PERIOD, *, now=None, use_rollups: bool | None = None
+) -> Analytics:
+    """All figures of `mentor` for `period`, in the mentor's time zone.
+
+    The additive figures of the calendar months wholly inside the period come
+    from the monthly rollups (analytics/rollups.py, built on first use); the
+    rest of the period is read from the rows. `use_rollups=False` reads it all
+    from the rows (the reference the tests compare against); None follows
+    settings.ANALYTICS_ROLLUPS.
+    """
+    from analytics import rollups  # the rollups build with the raw collectors below
+
     period = parse_period(period)
     tz = mentor.tzinfo
     until = now or timezone.now()
@@ -251,74 +281,227 @@ def mentor_analytics(mentor, period: str = DEFAULT_PERIOD, *, now=None) -> Analy
     # The zone's offset changes are spelled out in SQL from the window's start:
     # for "all time" start at the mentor's first data, not at LocalTime's floor
     # (decades of DST transitions make every query long to compile).
-    window = _Window(
-        mentor, since, until, tz, LocalTime(tz, since or _first_activity(mentor), until)
-    )
+    first = since or _first_activity(mentor)
+    window = _Window(mentor, since, until, tz, LocalTime(tz, first, until))
+    months: dict[dt.date, MonthFigures] = {}
+    stored = MonthFigures()
+    if use_rollups is None:
+        use_rollups = settings.ANALYTICS_ROLLUPS
+    if use_rollups and first is not None:
+        full = rollups.full_months(tz, since, until, first)
+        if full:
+            months, stored, window.ranges = rollups.read(mentor, tz, full, since, until)
+    for month, figures in collect(window).items():
+        months.setdefault(month, MonthFigures()).add(figures)
+    _finish(window, result, months, stored)
     for part in PARTS:
         part(window, result)
     return result
 
 
-def _learners(w: _Window, result: Analytics) -> None:
-    """Students, repeat learners, attendance: one grouped aggregate."""
+@dataclass
+class MonthFigures:
+    """The additive figures of one local month (or of several, once added up)."""
+
+    sessions: int = 0
+    minutes: int = 0
+    net: Decimal = Decimal("0")
+    ratings: dict[int, int] = field(default_factory=dict)
+    popular: dict[tuple[int, int], int] = field(default_factory=dict)
+    held: dict[tuple[int, int], int] = field(default_factory=dict)
+    # "weekend"/"weekday" → [seconds from publication to booking, bookings]
+    fill: dict[str, list] = field(default_factory=dict)
+    # learner id → [attended, no-shows]
+    learners: dict[int, list[int]] = field(default_factory=dict)
+
+    def add(self, other: MonthFigures) -> None:
+        self.sessions += other.sessions
+        self.minutes += other.minutes
+        self.net += other.net
+        for mine, theirs in (
+            (self.ratings, other.ratings),
+            (self.popular, other.popular),
+            (self.held, other.held),
+        ):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+        for mine, theirs in ((self.fill, other.fill), (self.learners, other.learners)):
+            for key, pair in theirs.items():
+                acc = mine.setdefault(key, [0, 0])
+                acc[0] += pair[0]
+                acc[1] += pair[1]
+
+
+def collect(w: _Window) -> dict[dt.date, MonthFigures]:
+    """The additive figures of `w.rq()` from the rows, per local month (6 queries)."""
+    months: dict[dt.date, MonthFigures] = {}
+
+    def month(value) -> MonthFigures:
+        return months.setdefault(w.local.month(value), MonthFigures())
+
+    for collector in COLLECTORS:
+        collector(w, month)
+    return months
+
+
+def _collect_learners(w: _Window, month) -> None:
+    """Attended and no-show bookings per learner (by the session's start)."""
     attended_q = Q(status=Booking.Status.ATTENDED)
-    per_learner = (
-        w.bookings.order_by()
+    for row in (
+        Booking.objects.filter(w.rq("session__starts_at"), session__mentor=w.mentor)
         .filter(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
-        .values("learner")
+        .order_by()
+        .annotate(month=w.local.month_expr("session__starts_at"))
+        .values("month", "learner")
         .annotate(att=Count("id", filter=attended_q), ns=Count("id", filter=~attended_q))
-    )
-    agg = per_learner.aggregate(
-        students=Count("learner", filter=Q(att__gte=1)),
-        repeat=Count("learner", filter=Q(att__gte=2)),
-        attended=Sum("att"),
-        no_shows=Sum("ns"),
-    )
-    result.total_students = agg["students"] or 0
-    result.repeat_learners = agg["repeat"] or 0
-    result.attended = agg["attended"] or 0
-    result.no_shows = agg["no_shows"] or 0
+    ):
+        month(row["month"]).learners[row["learner"]] = [row["att"], row["ns"]]
 
 
-def _sessions_and_earnings(w: _Window, result: Analytics) -> None:
-    """Sessions held, minutes taught and net earnings, per local month."""
-    completed = Session.objects.filter(
-        w.q("starts_at"), mentor=w.mentor, status=Session.Status.COMPLETED
-    ).order_by()
-    session_months = {
-        w.local.month(row["month"]): row
-        for row in completed.annotate(month=w.local.month_expr("starts_at"))
+def _collect_sessions(w: _Window, month) -> None:
+    """Sessions held and minutes taught (by the session's start)."""
+    for row in (
+        Session.objects.filter(w.rq("starts_at"), mentor=w.mentor, status=Session.Status.COMPLETED)
+        .order_by()
+        .annotate(month=w.local.month_expr("starts_at"))
         .values("month")
         .annotate(sessions=Count("id"), minutes=Sum("duration_minutes"))
-        .order_by("month")
-    }
-    result.session_count = sum(r["sessions"] for r in session_months.values())
-    result.minutes_taught = sum(r["minutes"] or 0 for r in session_months.values())
-    ledger_months = {
-        w.local.month(row["month"]): row["net"] or Decimal("0")
-        for row in LedgerEntry.objects.filter(w.q("created_at"), mentor=w.mentor)
+    ):
+        figures = month(row["month"])
+        figures.sessions += row["sessions"]
+        figures.minutes += row["minutes"] or 0
+
+
+def _collect_ledger(w: _Window, month) -> None:
+    """Net earnings (by the entry's creation)."""
+    for row in (
+        LedgerEntry.objects.filter(w.rq("created_at"), mentor=w.mentor)
+        .order_by()
         .annotate(month=w.local.month_expr("created_at"))
         .values("month")
         .annotate(net=Sum("net"))
-        .order_by("month")
+    ):
+        month(row["month"]).net += row["net"] or Decimal("0")
+
+
+def _collect_ratings(w: _Window, month) -> None:
+    """Reviews per rating (by the review's creation)."""
+    for row in (
+        Review.objects.filter(w.rq("created_at"), mentor=w.mentor)
+        .order_by()
+        .annotate(month=w.local.month_expr("created_at"))
+        .values("month", "rating")
+        .annotate(n=Count("id"))
+    ):
+        ratings = month(row["month"]).ratings
+        ratings[row["rating"]] = ratings.get(row["rating"], 0) + row["n"]
+
+
+def _collect_times(w: _Window, month) -> None:
+    """Bookings (not cancelled) and held sessions by local weekday × hour.
+
+    Bookings are counted per session by an indexed subquery, so the time-zone
+    arithmetic runs once per session, not once per booking.
+    """
+    active_bookings = (
+        Booking.objects.filter(session=OuterRef("pk"))
+        .exclude(status=Booking.Status.CANCELLED)
+        .order_by()
+        .values("session")
+        .annotate(c=Count("id"))
+        .values("c")
+    )
+    for row in (
+        Session.objects.filter(w.rq("starts_at"), mentor=w.mentor)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by()
+        .annotate(
+            booked=Coalesce(Subquery(active_bookings), 0),
+            month=w.local.month_expr("starts_at"),
+            wd=w.local.weekday_expr("starts_at"),
+            hr=w.local.hour_expr("starts_at"),
+        )
+        .values("month", "wd", "hr")
+        .annotate(n=Sum("booked"), held=Count("id", filter=Q(status=Session.Status.COMPLETED)))
+    ):
+        figures = month(row["month"])
+        slot = (w.local.weekday(row["wd"]), w.local.hour(row["hr"]))
+        if row["n"]:
+            figures.popular[slot] = figures.popular.get(slot, 0) + row["n"]
+        if row["held"]:
+            figures.held[slot] = figures.held.get(slot, 0) + row["held"]
+
+
+def _collect_fill(w: _Window, month) -> None:
+    """Seconds from publication to each booking made before the start, weekend vs weekday."""
+    for row in (
+        Booking.objects.filter(w.rq("session__starts_at"), session__mentor=w.mentor)
+        .exclude(status=Booking.Status.CANCELLED)
+        .filter(
+            session__published_at__isnull=False,
+            created_at__gte=F("session__published_at"),
+            created_at__lte=F("session__starts_at"),
+        )
+        .order_by()
+        .annotate(
+            month=w.local.month_expr("session__starts_at"),
+            wd=w.local.weekday_expr("session__starts_at"),
+            lead=SecondsBetween("created_at", "session__published_at"),
+        )
+        .values("month", "wd")
+        .annotate(seconds=Sum("lead"), n=Count("id"))
+    ):
+        kind = "weekend" if w.local.weekday(row["wd"]) >= 5 else "weekday"
+        acc = month(row["month"]).fill.setdefault(kind, [0.0, 0])
+        acc[0] += row["seconds"] or 0.0
+        acc[1] += row["n"]
+
+
+COLLECTORS = (
+    _collect_learners,
+    _collect_sessions,
+    _collect_ledger,
+    _collect_ratings,
+    _collect_times,
+    _collect_fill,
+)
+
+
+def _finish(w: _Window, result: Analytics, months: dict, stored: MonthFigures) -> None:
+    """The period's additive figures from its months' figures and the stored
+    months' slots and learners, added up in SQL (no queries)."""
+    total = MonthFigures()
+    total.add(stored)
+    for figures in months.values():
+        total.add(figures)
+    learners = total.learners.values()
+    result.total_students = sum(1 for att, _ in learners if att >= 1)
+    result.repeat_learners = sum(1 for att, _ in learners if att >= 2)
+    result.attended = sum(att for att, _ in learners)
+    result.no_shows = sum(ns for _, ns in learners)
+    result.session_count, result.minutes_taught = total.sessions, total.minutes
+    result.earnings = total.net.quantize(Decimal("0.01"))
+    session_months = {
+        m: {"sessions": f.sessions, "minutes": f.minutes} for m, f in months.items() if f.sessions
     }
-    result.earnings = sum(ledger_months.values(), Decimal("0")).quantize(Decimal("0.01"))
+    ledger_months = {m: f.net for m, f in months.items() if f.net}
     result.monthly, result.months_truncated = _month_series(
         w.since, w.until, w.tz, session_months, ledger_months
     )
-
-
-def _ratings(w: _Window, result: Analytics) -> None:
-    """Average rating, count and distribution in the period."""
-    reviews = Review.objects.filter(w.q("created_at"), mentor=w.mentor).order_by()
-    ragg = reviews.aggregate(
-        avg=Avg("rating"),
-        count=Count("id"),
-        **{f"r{n}": Count("id", filter=Q(rating=n)) for n in range(1, 6)},
-    )
-    result.rating_count = ragg["count"] or 0
-    result.average_rating = round(float(ragg["avg"]), 2) if ragg["avg"] is not None else None
-    result.rating_distribution = {n: ragg[f"r{n}"] or 0 for n in range(5, 0, -1)}
+    count = sum(total.ratings.values())
+    result.rating_count = count
+    rated = sum(n * c for n, c in total.ratings.items())
+    result.average_rating = round(rated / count, 2) if count else None
+    result.rating_distribution = {n: total.ratings.get(n, 0) for n in range(5, 0, -1)}
+    result.popular, result.held = total.popular, total.held
+    result.fill_hours = {
+        kind: {
+            "hours": _hours(seconds / n) if (n := total.fill.get(kind, [0, 0])[1]) else None,
+            "count": n,
+        }
+        for kind in ("weekend", "weekday")
+        for seconds in [total.fill.get(kind, [0.0, 0])[0]]
+    }
 
 
 def _requests(w: _Window, result: Analytics) -> None:
@@ -339,39 +522,6 @@ def _requests(w: _Window, result: Analytics) -> None:
     result.median_response_minutes = _median_response_minutes(
         w.requests.filter(responded_q), qagg["responded"]
     )
-
-
-def _popular_and_held_times(w: _Window, result: Analytics) -> None:
-    """Bookings (not cancelled) and held sessions by local weekday × hour.
-
-    Bookings are counted per session by an indexed subquery, so the time-zone
-    arithmetic runs once per session, not once per booking.
-    """
-    active_bookings = (
-        Booking.objects.filter(session=OuterRef("pk"))
-        .exclude(status=Booking.Status.CANCELLED)
-        .order_by()
-        .values("session")
-        .annotate(c=Count("id"))
-        .values("c")
-    )
-    for row in (
-        Session.objects.filter(w.q("starts_at"), mentor=w.mentor)
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by()
-        .annotate(
-            booked=Coalesce(Subquery(active_bookings), 0),
-            wd=w.local.weekday_expr("starts_at"),
-            hr=w.local.hour_expr("starts_at"),
-        )
-        .values("wd", "hr")
-        .annotate(n=Sum("booked"), held=Count("id", filter=Q(status=Session.Status.COMPLETED)))
-    ):
-        slot = (w.local.weekday(row["wd"]), w.local.hour(row["hr"]))
-        if row["n"]:
-            result.popular[slot] = row["n"]
-        if row["held"]:
-            result.held[slot] = row["held"]
 
 
 def _unmet_times(w: _Window, result: Analytics) -> None:
@@ -404,34 +554,6 @@ def _quarter_ratings(w: _Window, result: Analytics) -> None:
     ]
 
 
-def _fill_speed(w: _Window, result: Analytics) -> None:
-    """Hours from publication to each booking made before the start, weekend vs weekday."""
-    weekend_q = w.local.weekend_q("wd")
-    fill = (
-        w.bookings.order_by()
-        .exclude(status=Booking.Status.CANCELLED)
-        .filter(
-            session__published_at__isnull=False,
-            created_at__gte=F("session__published_at"),
-            created_at__lte=F("session__starts_at"),
-        )
-        .annotate(
-            wd=w.local.weekday_expr("session__starts_at"),
-            lead=SecondsBetween("created_at", "session__published_at"),
-        )
-        .aggregate(
-            weekend_avg=Avg("lead", filter=weekend_q),
-            weekend_n=Count("id", filter=weekend_q),
-            weekday_avg=Avg("lead", filter=~weekend_q),
-            weekday_n=Count("id", filter=~weekend_q),
-        )
-    )
-    result.fill_hours = {
-        kind: {"hours": _hours(fill[f"{kind}_avg"]), "count": fill[f"{kind}_n"] or 0}
-        for kind in ("weekend", "weekday")
-    }
-
-
 def _latest_reviews(w: _Window, result: Analytics) -> None:
     """The newest reviews (read-only for the mentor)."""
     result.latest_reviews = list(
@@ -441,16 +563,11 @@ def _latest_reviews(w: _Window, result: Analytics) -> None:
     )
 
 
-# The parts of the analytics, each a fixed number of queries (QUERY_BUDGET in all).
+# The figures that are not sums over months, each a fixed number of queries.
 PARTS = (
-    _learners,
-    _sessions_and_earnings,
-    _ratings,
     _requests,
-    _popular_and_held_times,
     _unmet_times,
     _quarter_ratings,
-    _fill_speed,
     _latest_reviews,
 )
 

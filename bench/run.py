@@ -69,7 +69,11 @@ TARGETS = {
     "full_ratio": 0.25,
     "fragment_p95_ms": 50.0,
     "analytics_p95_ms": 300.0,
-    "notify_p99_ms": 100.0,
+    "analytics_cold_p95_ms": 100.0,
+    "click_p95_ms": 50.0,
+    "lcp_ms": 500.0,
+    "notify_p99_ms": 50.0,  # one process, 1,000 sockets (issue 19)
+    "notify_redis_p99_ms": 100.0,  # Redis layer, sockets on one process, writes on another
     "signaling_p99_ms": 20.0,
     "css_kb": 15.0,
     "js_kb": 30.0,
@@ -344,9 +348,22 @@ def bench_analytics(db: Path, rounds: int, seconds: float, results: dict) -> Non
     for name, extra in (
         ("analytics_scale10", {}),
         ("analytics_scale10_cold", {"FIGURES_CACHE_ENTRIES": 0}),
+        (
+            "analytics_scale10_cold_rows",
+            {"FIGURES_CACHE_ENTRIES": 0, "ANALYTICS_ROLLUPS": 0},
+        ),
     ):
         server = start_server(db, **extra)
         try:
+            # The first view builds the monthly rollups (once per database);
+            # measured: every later view, i.e. the first one after a write.
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    server.url + "/mentor/dashboard/analytics/?period=all",
+                    headers={"Cookie": f"{COOKIE}={token}", "HX-Request": "true"},
+                ),
+                timeout=300,
+            ).read()
             runs = [
                 wrk(
                     server.url + "/mentor/dashboard/analytics/?period=all",
@@ -532,6 +549,7 @@ async def _open_sockets(
 async def _push_latencies(
     server: ServerProcess, users: list[str], conns: list[tuple[str, object]], rounds: int
 ) -> list[float]:
+    """`server` takes the writes (/bench/notify/); `conns` may be on another process."""
     """Per round, notify one user and time the frame's arrival on each of their sockets (ms)."""
     by_user: dict[str, list] = {}
     for user, ws in conns:
@@ -558,14 +576,20 @@ async def _push_latencies(
     return latencies
 
 
-async def _ws_bench(server: ServerProcess, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+async def _ws_bench(
+    server: ServerProcess,
+    toks: dict[str, str],
+    sockets: int,
+    rounds: int,
+    writer: ServerProcess | None = None,
+) -> dict:
     base_rss = server.rss_kb()
     t0 = time.perf_counter()
     conns = await _open_sockets(server, toks, sockets)
     connect_s = time.perf_counter() - t0
     await asyncio.sleep(1)
     per_socket_kb = (server.rss_kb() - base_rss) / sockets
-    latencies = await _push_latencies(server, list(toks), conns, rounds)
+    latencies = await _push_latencies(writer or server, list(toks), conns, rounds)
     for _user, ws in conns:
         await ws.close()
     latencies.sort()
@@ -594,6 +618,38 @@ def bench_websockets(db: Path, sockets: int, rounds: int, results: dict) -> None
         results["websockets"] = asyncio.run(_ws_bench(server, toks, sockets, rounds))
     finally:
         server.stop()
+    results["websockets_redis"] = _ws_bench_redis(db, toks, sockets, rounds)
+
+
+def _redis_url() -> str | None:
+    """BENCH_REDIS_URL, else REDIS_URL, else a local Redis on its default port, if it answers."""
+    url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL")
+    url = url or "redis://127.0.0.1:6379/7"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except Exception:
+        return None
+    return url
+
+
+def _ws_bench_redis(db: Path, toks: dict[str, str], sockets: int, rounds: int) -> dict:
+    """The sockets on one Daphne, the notifications written by a second one:
+    every frame crosses processes through the Redis channel layer."""
+    url = _redis_url()
+    if url is None:
+        return {"skipped": "no Redis reachable (BENCH_REDIS_URL / REDIS_URL / 127.0.0.1:6379)"}
+    extra = {"REDIS_URL": url, "REDIS_CHANNEL_PREFIX": f"bench{os.getpid()}"}
+    sockets_server = start_server(db, **extra)
+    writer = start_server(db, **extra)
+    try:
+        result = asyncio.run(_ws_bench(sockets_server, toks, sockets, rounds, writer=writer))
+    finally:
+        writer.stop()
+        sockets_server.stop()
+    result["processes"] = 2
+    return result
 
 
 async def _signaling_bench(
@@ -622,6 +678,45 @@ async def _signaling_bench(
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 3),
         "samples": len(latencies),
     }
+
+
+def bench_browser(rounds: int, results: dict) -> None:
+    """Chromium on the demo data: click → settled and painted per tab; LCP per page."""
+    from bench import browser
+
+    db = browser.demo_db(DATA, env_for, PY, ROOT)
+    token = tokens(db, ["mentor"])["mentor"]
+    server = start_server(db)
+    try:
+        results["browser"] = browser.measure(server.url, (COOKIE, token), rounds)
+    finally:
+        server.stop()
+
+
+def _browser_verdicts(results: dict) -> list[tuple]:
+    b = results.get("browser") or {}
+    if "tabs" not in b:
+        return []
+    worst_tab, worst = max(((n, v["p95_ms"]) for n, v in b["tabs"].items()), key=lambda x: x[1])
+    rows = [
+        (
+            "browser: click → painted, every tab (p95)",
+            f"worst {worst:.0f} ms ({worst_tab})",
+            "≤ 50 ms",
+            worst <= TARGETS["click_p95_ms"],
+        )
+    ]
+    if b.get("lcp"):
+        page, lcp = max(((n, v["p95_ms"]) for n, v in b["lcp"].items()), key=lambda x: x[1])
+        rows.append(
+            (
+                "browser: full-page LCP, loopback (p95)",
+                f"worst {lcp:.0f} ms ({page})",
+                "≤ 500 ms",
+                lcp <= TARGETS["lcp_ms"],
+            )
+        )
+    return rows
 
 
 def bench_signaling(db: Path, rounds: int, results: dict) -> None:
@@ -672,6 +767,7 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
         _http_verdicts,
         _query_verdicts,
         _analytics_verdicts,
+        _browser_verdicts,
         _realtime_verdicts,
         _page_weight_verdicts,
     )
@@ -777,17 +873,28 @@ def _query_verdicts(results: dict) -> list[tuple]:
 
 
 def _analytics_verdicts(results: dict) -> list[tuple]:
-    """Analytics at scale 10."""
+    """Analytics at scale 10: as served, and cold (the first view after a write)."""
     rows = []
     if "analytics_scale10" in results:
         p95 = results["analytics_scale10"]["p95_ms"]
-        cold = results.get("analytics_scale10_cold", {}).get("p95_ms")
         rows.append(
             (
                 "analytics at 100,000 bookings (p95)",
-                f"{p95:.1f} ms" + (f" (cold, after a change: {cold:.0f} ms)" if cold else ""),
+                f"{p95:.1f} ms",
                 "≤ 300 ms",
                 p95 <= TARGETS["analytics_p95_ms"],
+            )
+        )
+    if "analytics_scale10_cold" in results:
+        cold = results["analytics_scale10_cold"]["p95_ms"]
+        rows_p95 = results.get("analytics_scale10_cold_rows", {}).get("p95_ms")
+        rows.append(
+            (
+                "analytics at 100,000 bookings, cold (p95)",
+                f"{cold:.1f} ms"
+                + (f" (without the rollups: {rows_p95:.0f} ms)" if rows_p95 else ""),
+                "≤ 100 ms",
+                cold <= TARGETS["analytics_cold_p95_ms"],
             )
         )
     return rows
@@ -810,11 +917,25 @@ def _realtime_verdicts(results: dict) -> list[tuple]:
     if "p99_ms" in ws:
         rows.append(
             (
-                f"notification p99 with {ws['sockets']} sockets",
+                f"notification p99 with {ws['sockets']} sockets, one process",
                 f"{ws['p99_ms']:.1f} ms",
-                "≤ 100 ms",
+                "≤ 50 ms",
                 ws["p99_ms"] <= TARGETS["notify_p99_ms"],
             )
+        )
+    wr = results.get("websockets_redis", {})
+    if "p99_ms" in wr:
+        rows.append(
+            (
+                f"notification p99, Redis layer, 2 processes, {wr['sockets']} sockets",
+                f"{wr['p99_ms']:.1f} ms",
+                "≤ 100 ms",
+                wr["p99_ms"] <= TARGETS["notify_redis_p99_ms"],
+            )
+        )
+    elif wr:
+        rows.append(
+            ("notification p99, Redis layer, 2 processes", wr.get("skipped"), "≤ 100 ms", None)
         )
     sig = results.get("signaling", {})
     if "p99_ms" in sig:
@@ -954,9 +1075,15 @@ def _report_json_sections(results: dict) -> list[str]:
     for key, title in (
         ("analytics_scale10", "Analytics tab at scale 10 (100,000 bookings)"),
         ("analytics_scale10_cold", "Analytics tab at scale 10, cold (figures cache off)"),
+        (
+            "analytics_scale10_cold_rows",
+            "Analytics tab at scale 10, cold, without the rollups (every row read)",
+        ),
         ("contention", "Writes under contention (SQLite)"),
         ("websockets", "Notification sockets"),
+        ("websockets_redis", "Notification sockets, Redis layer across two processes"),
         ("signaling", "Signaling relay"),
+        ("browser", "Browser: click → painted per tab, LCP per page (ms)"),
         ("uvicorn", "Daphne vs Uvicorn"),
         ("page_weight", "Page weight"),
     ):
@@ -1016,6 +1143,9 @@ def _run_sections(args, skip: set[str], scales: dict[str, float], results: dict)
     if "sfu" not in skip:
         print("SFU (Janus): join time and CPU per forwarded stream…")
         bench_sfu(args.smoke, results)
+    if "browser" not in skip:
+        print("Browser: tab switches and page paint…")
+        bench_browser(3 if args.smoke else 20, results)
     if "uvicorn" not in skip and not args.smoke:
         print("Daphne vs Uvicorn…")
         bench_uvicorn(main_db, args.rounds, args.seconds, results)
@@ -1034,7 +1164,7 @@ def bench_sfu(smoke: bool, results: dict) -> None:
 def _print_verdicts(results: dict, smoke: bool) -> None:
     print("\n| target | measured | goal | met |")
     for name, measured, goal, ok in results["verdicts"]:
-        if smoke and ("floor" in goal or "≤ 50 ms" in goal or "floor" in name or "bare" in name):
+        if smoke and ("floor" in goal or " ms" in goal or "floor" in name or "bare" in name):
             ok = None  # a few cold requests per URL: no timing claims in the smoke run
         print(
             f"| {name} | {measured} | {goal} | {'met' if ok else ('n/a' if ok is None else 'NOT MET')} |"

@@ -185,6 +185,17 @@ def _owners_of_rows(model, objs) -> set[int]:
     return {_owner_of(obj, path) for obj in objs}
 
 
+# Functions told about writes that send no signals (analytics rollups):
+# hook(model, rows, values) runs before `update(**values)` with the queryset,
+# and after `bulk_create()` with the new objects (values None).
+_bulk_write_hooks: list[Callable[[type[models.Model], Any, dict | None], None]] = []
+
+
+def on_bulk_write(hook: Callable[[type[models.Model], Any, dict | None], None]) -> None:
+    if hook not in _bulk_write_hooks:
+        _bulk_write_hooks.append(hook)
+
+
 class WatchedQuerySet(models.QuerySet):
     """Raises the owners' versions on `update()` and `bulk_create()` of a watched model."""
 
@@ -193,6 +204,8 @@ class WatchedQuerySet(models.QuerySet):
         owners = set()
         if path is not None:
             owners = set(self.order_by().values_list(path, flat=True).distinct())
+        for hook in _bulk_write_hooks:
+            hook(self.model, self, kwargs)
         changed = super().update(**kwargs)
         if changed:
             bump(owners)
@@ -203,6 +216,8 @@ class WatchedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)
         bump(_owners_of_rows(self.model, objs))
+        for hook in _bulk_write_hooks:
+            hook(self.model, objs, None)
         return objs
 
     bulk_create.alters_data = True

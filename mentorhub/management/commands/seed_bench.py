@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Subquery
 from django.urls import reverse
 
 from accounts.models import MentorProfile, User
@@ -254,6 +255,17 @@ class _Generator:
                 )
             )
         Review.objects.bulk_create(rows, batch_size=1000)
+        # Written a few hours after the session (auto_now_add stamped them all today).
+        after_session = (
+            Session.objects.filter(pk=OuterRef("session_id"))
+            .annotate(
+                at=ExpressionWrapper(
+                    F("starts_at") + timedelta(hours=3), output_field=DateTimeField()
+                )
+            )
+            .values("at")[:1]
+        )
+        Review.objects.filter(mentor=self.mentor).update(created_at=Subquery(after_session))
         self.n_reviews = len(rows)
 
     def requests(self) -> None:
