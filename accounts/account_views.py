@@ -1,7 +1,6 @@
 """/account/: change email (re-verified) and password, Sign out everywhere."""
 
 from django.contrib import messages
-from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,6 +9,7 @@ from core.errors import DomainError
 
 from . import services
 from .decorators import signin_required
+from .signup_forms import AccountPasswordChangeForm as PasswordChangeForm
 from .signup_forms import ChangeEmailForm
 from .throttles import MESSAGE as THROTTLED
 from .throttles import throttled

@@ -3,7 +3,7 @@ messages; the writes are in accounts/services.py)."""
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from .models import User
@@ -16,6 +16,7 @@ from .services import (
     username_taken,
 )
 
+PASSWORD_HELP = "At least 8 characters; not only digits, not a common password."
 MAX_EXPERTISE = 10
 MAX_EXPERTISE_CHARS = 40
 
@@ -43,7 +44,7 @@ class SignupForm(forms.Form):
     password1 = forms.CharField(
         label="Password",
         strip=False,
-        help_text="At least 8 characters; not only digits, not a common password.",
+        help_text=PASSWORD_HELP,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
@@ -175,9 +176,27 @@ class AccountPasswordResetForm(PasswordResetForm):
         )
 
 
+def _plain_password_help(form) -> None:
+    """One short line instead of Django's HTML list; no autofocus mid-page."""
+    form.fields["new_password1"].help_text = PASSWORD_HELP
+    form.fields["new_password2"].help_text = ""
+    for field in form.fields.values():
+        field.widget.attrs.pop("autofocus", None)
+
+
+class AccountPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+
+
 class AccountSetPasswordForm(SetPasswordForm):
     """A reset proves the address: the account counts as verified, and every
     other session of the user ends."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
 
     def save(self, commit=True):
         user = super().save(commit=False)
