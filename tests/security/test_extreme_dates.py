@@ -327,6 +327,10 @@ NO_DATE = {
     "api-availability", "api-availability-override",
     "availability_page", "availability_override_delete",  # times of day only (HH:MM, checked)
     "api-learner-bookings", "api-learner-booking-cancel",
+    # sign-up and the account page (issue 22): names, emails, passwords, signed tokens
+    "signup", "signup_mentor", "verify_email", "resend_verification", "password_reset",
+    "password_reset_done", "password_reset_confirm", "password_reset_complete", "account",
+    "account_email", "account_password", "sign_out_everywhere", "confirm_email_change",
 }  # fmt: skip
 
 NAMES = set(http_route_names().values())
