@@ -7,9 +7,13 @@ Account emails carry no List-Unsubscribe: they are not optional.
 Callers send after commit (`transaction.on_commit`).
 """
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -17,7 +21,9 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_account_email(to: str, template_prefix: str, context: dict) -> None:
+def send_account_email(to: str, template_prefix: str, context: dict) -> bool:
+    """Render and send; False (logged) when the mail server refused or was down:
+    the page still answers (the user can ask for the link again)."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{template_prefix}_subject.txt", context)
     subject = " ".join(subject.split())  # one line, whatever the template looks like
@@ -25,4 +31,9 @@ def send_account_email(to: str, template_prefix: str, context: dict) -> None:
     html = render_to_string(f"emails/{template_prefix}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except OSError:  # smtplib.SMTPException, refused connections, timeouts
+        logger.exception("Account email %r to %s could not be sent", template_prefix, to)
+        return False
+    return True

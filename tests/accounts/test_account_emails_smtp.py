@@ -80,3 +80,21 @@ def test_password_reset_end_to_end_through_smtp(smtp):
     )
     assert Client().post("/password-reset/", {"email": "nobody@example.com"}).status_code == 302
     assert smtp.to("nobody@example.com") == []
+
+
+def test_a_mail_server_that_is_down_does_not_break_the_signup_page(committed):
+    from tests.support.server import free_port
+
+    closed = free_port()  # nothing listens there
+    mailers = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": closed, "timeout": 2},
+        }
+    }
+    with override_settings(MAILERS=mailers):
+        response = committed(Client().post, "/signup/", signup_data())
+    assert response.status_code == 200
+    assert b"Check your email" in response.content
+    assert not User.objects.get(username="nora").email_verified
+    assert b"send the link again" in response.content
