@@ -185,3 +185,15 @@ def test_sign_out_everywhere_needs_the_csrf_token(nora):
     client = jwt_client(nora, enforce_csrf=True)
     assert client.post("/account/sign-out-everywhere/").status_code == 403
     assert User.objects.get(pk=nora.pk).auth_version == nora.auth_version
+
+
+def test_the_preferences_slot_shows_the_section_the_email_channel_provides(
+    nora, settings, tmp_path
+):
+    section = tmp_path / "notifications" / "_preferences_section.html"
+    section.parent.mkdir()
+    section.write_text('<section id="prefs-slot">Preferences of {{ user.username }}</section>')
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    settings.TEMPLATES = templates
+    html = jwt_client(nora).get("/account/").content.decode()
+    assert '<section id="prefs-slot">Preferences of nora</section>' in html
