@@ -4,7 +4,9 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from .richtext import settle
 
@@ -24,6 +26,20 @@ class User(AbstractUser):
     # Raised by sign-out: access tokens carry the value they were issued with
     # and are refused once it moved on (accounts/user_cache.py).
     auth_version = models.PositiveIntegerField(default=0, editable=False)
+    # False only for accounts made by the sign-up pages until the link in the
+    # verification email is followed; every other account (admin, shell, demo
+    # data, accounts that existed before sign-up) is trusted as verified.
+    email_verified = models.BooleanField(default=True)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="An account with this email address already exists.",
+            )
+        ]
 
     def save(self, *args, **kwargs):
         # data_version and auth_version are only ever raised in the database
@@ -135,6 +151,35 @@ class RefreshRotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jti} → {self.new_jti}"
+
+
+class MentorApplication(models.Model):
+    """A request to become a mentor, sent by /signup/mentor/ and decided by staff (admin)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentor_applications")
+    headline = models.CharField(max_length=120)
+    expertise = models.JSONField(default=list, blank=True)
+    motivation = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    note = models.TextField(blank=True, help_text="Shown to the applicant in the decision email.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Mentor application of {self.user.username} ({self.get_status_display()})"
 
 
 def active_mentors():

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenObtainSerializer
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow, datetime_from_epoch
@@ -214,6 +214,32 @@ class VersionedPairSerializer(TokenObtainPairSerializer):
         token = super().get_token(user)
         token[AV_CLAIM] = user.auth_version
         return token
+
+    def validate(self, attrs):
+        data = TokenObtainSerializer.validate(self, attrs)  # authenticates: self.user
+        if not self.user.email_verified:  # the right password, an unconfirmed address
+            from django.urls import reverse
+
+            from .views import UNVERIFIED_MESSAGE
+
+            raise EmailNotVerified(
+                {
+                    "detail": UNVERIFIED_MESSAGE,
+                    "code": "email_not_verified",
+                    "resend_url": reverse("resend_verification"),
+                }
+            )
+        refresh = self.get_token(self.user)  # as TokenObtainPairSerializer does
+        data["refresh"], data["access"] = str(refresh), str(refresh.access_token)
+        return data
+
+
+class EmailNotVerified(exceptions.PermissionDenied):
+    default_code = "email_not_verified"
+
+    def __init__(self, detail):
+        super().__init__()
+        self.detail = detail
 
 
 class SingleUseRefreshSerializer(serializers.Serializer):

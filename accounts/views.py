@@ -13,6 +13,10 @@ from .signals import signed_out
 from .tokens import clear_auth_cookies, issue_tokens, revoke_refresh, set_auth_cookies
 from .user_cache import end_access_tokens
 
+UNVERIFIED_MESSAGE = (
+    "Please confirm your email address first: follow the link in the email we sent "
+    "when you signed up."
+)
 LOCKOUT_MESSAGE = (
     "Too many failed sign-in attempts. For your security this account is locked "
     "for {minutes} minutes; try again later."
@@ -41,6 +45,13 @@ def login_view(request):
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
             )
+            if user is not None and user.is_active and not user.email_verified:
+                return render(
+                    request,
+                    "accounts/login.html",
+                    {"form": form, "next": _safe_next(request, ""), "unverified": user.email},
+                    status=403,
+                )
             if user is not None and user.is_active:
                 response = HttpResponseRedirect(_safe_next(request, user.home_url))
                 set_auth_cookies(response, *issue_tokens(user))
@@ -49,12 +60,12 @@ def login_view(request):
                 return response
             form.add_error(None, "Wrong username or password.")
         status = 400
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": form, "next": _safe_next(request, "")},
-        status=status,
-    )
+    context = {
+        "form": form,
+        "next": _safe_next(request, ""),
+        "signed_out_everywhere": request.GET.get("signed_out") == "everywhere",
+    }
+    return render(request, "accounts/login.html", context, status=status)
 
 
 @require_POST

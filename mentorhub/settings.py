@@ -408,6 +408,8 @@ if not DEBUG:
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = JWT_COOKIE_SECURE = not PLAIN_HTTP
 
 # --- Domain settings ---------------------------------------------------------------
+# Absolute links in emails (accounts/emails.py) and calendar feeds.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PLATFORM_CURRENCY = env_str("PLATFORM_CURRENCY", "USD")
 PLATFORM_FEE_PERCENT = env_decimal("PLATFORM_FEE_PERCENT", "10")
 EARNINGS_HOLD_DAYS = env_int("EARNINGS_HOLD_DAYS", 3)

@@ -102,6 +102,64 @@ MATRIX: dict[str, Route | list[Route]] = {
             method="POST",
         ),
     ],
+    # --- sign-up, password reset, account page (issue 22) -------------------------------
+    "signup/": [
+        Route("/signup/", _with(PUBLIC, learner=302, owner=302, other=302, staff=302)),
+        Route(
+            "/signup/",
+            {"anon": 422, "learner": 302, "owner": 302, "other": 302, "staff": 302},
+            method="POST",
+            data={"username": "bad name"},
+        ),
+    ],
+    "signup/mentor/": [
+        Route("/signup/mentor/", _with(PUBLIC, learner=302, owner=302, other=302, staff=302)),
+        Route(
+            "/signup/mentor/",
+            {"anon": 422, "learner": 302, "owner": 302, "other": 302, "staff": 302},
+            method="POST",
+            data={"username": "bad name"},
+        ),
+    ],
+    "signup/resend/": [
+        Route("/signup/resend/", PUBLIC),
+        Route("/signup/resend/", PUBLIC, method="POST", data={"email": "nobody@example.com"}),
+    ],
+    "signup/verify/<str:token>/": Route("/signup/verify/forged/", {p: 400 for p in EVERYONE}),
+    "password-reset/": [
+        Route("/password-reset/", PUBLIC),
+        Route(
+            "/password-reset/",
+            {p: 302 for p in EVERYONE},
+            method="POST",
+            data={"email": "nobody@example.com"},
+        ),
+    ],
+    "password-reset/sent/": Route("/password-reset/sent/", PUBLIC),
+    "password-reset/done/": Route("/password-reset/done/", PUBLIC),
+    "password-reset/<uidb64>/<token>/": Route("/password-reset/MQ/forged-token/", PUBLIC),
+    "account/": Route("/account/", SIGNED_IN),
+    "account/email/": Route(
+        "/account/email/",
+        _with(SIGNED_IN, learner=422, owner=422, other=422, staff=422),
+        method="POST",
+    ),
+    "account/password/": Route(
+        "/account/password/",
+        _with(SIGNED_IN, learner=422, owner=422, other=422, staff=422),
+        method="POST",
+    ),
+    "account/sign-out-everywhere/": [
+        Route("/account/sign-out-everywhere/", SIGNED_IN),
+        Route(
+            "/account/sign-out-everywhere/",
+            _with(SIGNED_IN, learner=302, owner=302, other=302, staff=302),
+            method="POST",
+        ),
+    ],
+    "account/email/confirm/<str:token>/": Route(
+        "/account/email/confirm/forged/", {p: 400 for p in EVERYONE}
+    ),
     "mentor/dashboard/profile/": [
         Route("/mentor/dashboard/profile/", MENTOR),
         Route(

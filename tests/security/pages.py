@@ -43,6 +43,19 @@ DASH = "/mentor/dashboard"
 
 PAGES: list[Page] = [
     Page("login", "anon", "/login/", primary="Sign in"),
+    # Joining and the account page (issue 22).
+    Page("signup", "anon", "/signup/", primary="Create account"),
+    Page("signup-mentor", "anon", "/signup/mentor/", primary="Send application"),
+    Page("resend-verification", "anon", "/signup/resend/", primary="Send the link"),
+    Page("password-reset", "anon", "/password-reset/", primary="Send the reset link"),
+    Page("account-mentor", "owner", "/account/", primary="Change password"),
+    Page("account-learner", "learner", "/account/", primary="Change email"),
+    Page(
+        "dialog-sign-out-everywhere",
+        "learner",
+        "/account/",
+        "/account/sign-out-everywhere/",
+    ),
     # Mentor dashboard: every tab and subtab.
     Page("sessions-draft", "owner", f"{DASH}/sessions/draft/", primary="Create Session"),
     Page("sessions-scheduled", "owner", f"{DASH}/sessions/scheduled/", primary="Create Session"),

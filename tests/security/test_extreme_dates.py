@@ -330,6 +330,10 @@ NO_DATE = {
     # quiet hours are times of day only (HH:MM, checked); the token is signed
     "api_notification_preferences", "notification_preferences", "email_unsubscribe",
     "live_notes", "api-session-chat", "api-session-notes",
+    # sign-up and the account page (issue 22): names, emails, passwords, signed tokens
+    "signup", "signup_mentor", "verify_email", "resend_verification", "password_reset",
+    "password_reset_done", "password_reset_confirm", "password_reset_complete", "account",
+    "account_email", "account_password", "sign_out_everywhere", "confirm_email_change",
 }  # fmt: skip
 
 NAMES = set(http_route_names().values())
