@@ -48,9 +48,7 @@ def days_from_weekly(weekly) -> list[dict]:
     """The editor's seven days from saved WeeklyHours rows."""
     by_day: dict[int, list[tuple[str, str]]] = {d: [] for d in range(7)}
     for row in weekly:
-        by_day[row.weekday].append(
-            (rules.format_hhmm(row.start_minute), end_input(row.end_minute))
-        )
+        by_day[row.weekday].append((rules.format_hhmm(row.start_minute), end_input(row.end_minute)))
     return [_day(d, bool(ranges), ranges) for d, ranges in by_day.items()]
 
 
@@ -69,8 +67,7 @@ def _parse_day(data, weekday: int) -> tuple[dict, list[dict]]:
         return _day(weekday, False, typed), []
     try:
         spans = [
-            rules.check_range(rules.parse_hhmm(s, field="start"), end_minutes(e))
-            for s, e in typed
+            rules.check_range(rules.parse_hhmm(s, field="start"), end_minutes(e)) for s, e in typed
         ]
         rules.check_no_overlap(spans, label=msg.WEEKDAYS[weekday], field="weekly")
     except DomainError as error:

@@ -78,7 +78,8 @@ def test_a_midnight_end_gives_the_last_slot_of_the_evening(mentor):
     from sessions_app.availability.slots import mentor_slots
 
     services.update_availability(
-        mentor, weekly=[{"weekday": d, "start": 23 * 60, "end": 1440} for d in range(7)],
+        mentor,
+        weekly=[{"weekday": d, "start": 23 * 60, "end": 1440} for d in range(7)],
         min_notice_minutes=0,
     )
     day = services.mentor_today(mentor) + timedelta(days=2)
