@@ -72,6 +72,7 @@ def _push_badge(mentor_id: int) -> None:
     the socket after commit, so two answers committing at once can't push a
     stale number)."""
     push_update(mentor_id, "requests_badge")
+    push_update(mentor_id, "requests_version")  # an open Requests tab reloads its list
 
 
 def local_label(user, when: datetime) -> str:

@@ -19,6 +19,7 @@ from sessions_app.availability.pricing import price_for
 
 from . import services
 from .forms import CUSTOM, AcceptForm, DeclineForm, RequestForm
+from .fragments import requests_version
 from .queries import (
     FILTERS,
     filter_counts,
@@ -49,6 +50,8 @@ def _tab_context(request, which: str, **extra) -> dict:
         "pending_count": counts["pending"],
         "pending_requests": counts["pending"],  # the tab badge: already counted here
         "now": timezone.now(),
+        # The list reloads when this stamp changes (a learner sent a request).
+        "requests_version": requests_version(request.user.pk),
         **extra,
     }
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Max
+
 from core.live_fragments import register
 
 from .models import Session
 
 PARTICIPANTS_TEMPLATE = "sessions_app/live/participants.html"
+SCHEDULED_VERSION_TEMPLATE = "sessions_app/live/scheduled_version.html"
+OPEN = (Session.Status.SCHEDULED, Session.Status.LIVE)
 
 
 def participants_state(user, session_id: int) -> dict | None:
@@ -21,5 +25,24 @@ def participants_state(user, session_id: int) -> dict | None:
     return {"session_id": session_id, "booked": row["booked_count"], "capacity": row["capacity"]}
 
 
+def scheduled_version(mentor_id: int) -> str:
+    """A stamp of the mentor's Scheduled list (count, newest id, last change; one
+    query): it changes when a session is scheduled, moved or leaves the list."""
+    row = Session.objects.filter(mentor_id=mentor_id, status__in=OPEN).aggregate(
+        count=Count("pk"), newest=Max("pk"), changed=Max("updated_at")
+    )
+    changed = row["changed"].timestamp() if row["changed"] else 0
+    return f"{row['count']}.{row['newest'] or 0}.{changed:.6f}"
+
+
+def scheduled_version_state(user) -> dict | None:
+    """The Scheduled subtab's stamp: a page showing an older one reloads its list
+    (static/js/live_refresh.js), e.g. when a learner books a one-to-one."""
+    if not getattr(user, "is_mentor", False):
+        return None
+    return {"version": scheduled_version(user.pk)}
+
+
 def register_fragments() -> None:
     register("participants", PARTICIPANTS_TEMPLATE, participants_state, keys=("session_id",))
+    register("scheduled_version", SCHEDULED_VERSION_TEMPLATE, scheduled_version_state)

@@ -120,6 +120,11 @@ def session_live(learners: Iterable, session: Session, mentor) -> None:
 # --- To mentors --------------------------------------------------------------------------
 
 
+def scheduled_changed(mentor_id: int) -> None:
+    """The mentor's open Scheduled lists reload (a session was scheduled or moved)."""
+    push_update(mentor_id, "scheduled_version")
+
+
 def new_booking(session: Session, learner) -> None:
     notify(
         session.mentor,

@@ -63,6 +63,7 @@ def reschedule_session(mentor, session: Session, starts_at, reason: str = "") ->
         session.refresh_from_db()
         notices.session_rescheduled(learners, old, session, reason)
         notices.banners_changed([mentor.pk, *(learner.pk for learner in learners)])
+        notices.scheduled_changed(mentor.pk)
     return session
 
 
@@ -113,5 +114,6 @@ def reschedule_booking(learner, booking: Booking, starts_at) -> Booking:
         session.refresh_from_db()
         notices.booking_rescheduled(session, learner, old)
         notices.banners_changed([mentor.pk, learner.pk])
+        notices.scheduled_changed(mentor.pk)
     booking.refresh_from_db()
     return booking
