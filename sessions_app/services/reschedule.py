@@ -78,6 +78,15 @@ def _check_movable(booking: Booking) -> Session:
     return session
 
 
+def can_reschedule(booking: Booking) -> bool:
+    """Whether the learner may move this booking now (no query: the session is loaded)."""
+    try:
+        _check_movable(booking)
+    except DomainError:
+        return False
+    return True
+
+
 def _check_slot(session: Session, starts_at: datetime) -> None:
     """DomainError (400) for a time the mentor doesn't offer; ConflictError (409) for
     one offered but taken. The session's own current time doesn't block it."""
