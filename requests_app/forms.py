@@ -116,7 +116,8 @@ class RequestForm(_ZonedForm):
         self.fields["message"].widget.attrs["maxlength"] = MESSAGE_MAX
         now_local = timezone.now().astimezone(self.zone).strftime("%Y-%m-%dT%H:%M")
         for name in TIME_FIELDS:
-            self.fields[name].widget.attrs["min"] = now_local
+            if name in self.fields:
+                self.fields[name].widget.attrs["min"] = now_local
 
     def _slot_fields(self, choices, default: int, duration) -> None:
         """Duration choices with their price; `slots`: the free starts of that duration
