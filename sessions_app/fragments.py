@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Max
 
 from core.live_fragments import register
 
-from .models import Session
+from .models import Booking, Session
 
 PARTICIPANTS_TEMPLATE = "sessions_app/live/participants.html"
 SCHEDULED_VERSION_TEMPLATE = "sessions_app/live/scheduled_version.html"
+LEARNER_BOOKING_TEMPLATE = "sessions_app/live/learner_booking.html"
 OPEN = (Session.Status.SCHEDULED, Session.Status.LIVE)
 
 
@@ -43,6 +45,25 @@ def scheduled_version_state(user) -> dict | None:
     return {"version": scheduled_version(user.pk)}
 
 
+def learner_booking_state(user, booking_id: int) -> dict | None:
+    """One of the learner's own bookings as its home card (status, time, actions);
+    anyone else's: nothing. One query."""
+    from .services.reschedule import can_reschedule  # services import this module's users
+
+    booking = (
+        Booking.objects.select_related("session", "session__mentor")
+        .filter(pk=booking_id, learner_id=user.pk)
+        .first()
+    )
+    if booking is None:
+        return None
+    booking.movable = can_reschedule(booking)
+    return {"b": booking, "platform_currency": settings.PLATFORM_CURRENCY}
+
+
 def register_fragments() -> None:
     register("participants", PARTICIPANTS_TEMPLATE, participants_state, keys=("session_id",))
     register("scheduled_version", SCHEDULED_VERSION_TEMPLATE, scheduled_version_state)
+    register(
+        "learner_booking", LEARNER_BOOKING_TEMPLATE, learner_booking_state, keys=("booking_id",)
+    )
