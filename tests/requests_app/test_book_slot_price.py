@@ -54,3 +54,15 @@ def test_accepting_a_request_charges_the_price_of_its_duration(mentor, learner):
     request_obj = services.accept_request(mentor, outcome.request, starts_at)
     booking = Booking.objects.get(session_id=request_obj.session_id)
     assert booking.session.price == Decimal("90.00") and booking.amount_paid == Decimal("90.00")
+
+
+def test_the_api_books_at_the_price_of_the_duration_and_lists_it(mentor, learner_api):
+    starts_at = _open(mentor, instant=True)
+    response = learner_api.post(
+        f"/api/mentors/{mentor.pk}/book/",
+        {"starts_at": starts_at.isoformat(), "duration_minutes": 45, "topic": "API"},
+        format="json",
+    )
+    assert response.status_code == 201
+    rows = learner_api.get("/api/learner/bookings/").json()["results"]
+    assert [(r["id"], r["amount_paid"]) for r in rows] == [(response.json()["booking"], "45.00")]
