@@ -5,6 +5,7 @@ Lives in requests_app because it ends in either of two things: with the mentor's
 instant booking on, a private scheduled session with the learner booked (through
 sessions_app.services.schedule_private_session); off, a pending request with that
 time as first choice (create_request). sessions_app can't import requests_app.
+The price follows the chosen duration (availability.pricing.price_for).
 
 Race-free: a time the mentor's hours, notice and window don't offer is refused
 (DomainError, 400); one they offer but a session (or its buffer) blocks is taken
@@ -26,6 +27,7 @@ from django.utils.html import escape, linebreaks
 from core.errors import ConflictError, DomainError
 from core.timebounds import check_schedulable
 from sessions_app.availability.models import Availability
+from sessions_app.availability.pricing import price_for
 from sessions_app.availability.slots import FREE, TAKEN, slot_state
 from sessions_app.models import Booking, Session
 from sessions_app.rules import DESCRIPTION_MAX
@@ -58,7 +60,6 @@ def _instant(learner, mentor, data: dict) -> Outcome:
     description = f"<p>Booked by {escape(learner.display_name)}.</p>"
     if data["message"]:
         description += linebreaks(escape(data["message"]))
-    profile = getattr(mentor, "mentor_profile", None)
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=mentor.pk).exists()
         if slot_state(mentor, data["starts_at"], data["duration"]) != FREE:
@@ -72,7 +73,7 @@ def _instant(learner, mentor, data: dict) -> Outcome:
                 title=data["topic"][:200],
                 topic=data["topic"][:100],
                 description=description[:DESCRIPTION_MAX],
-                price=profile.default_price if profile else 0,
+                price=price_for(mentor, data["duration"]),
             )
         except DomainError as error:
             if error.field != "starts_at":

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import learner_required
 from core.errors import ConflictError, DomainError
 from sessions_app.availability.picker import slots_by_day
+from sessions_app.availability.pricing import price_for
 from sessions_app.booking_terms import booking_review
 from sessions_app.models import Session
 
@@ -26,8 +27,7 @@ TEMPLATE = "requests_app/slot_book.html"
 
 def _draft(mentor, starts_at, duration: int) -> Session:
     """An unsaved session: what booking_review needs to describe the slot."""
-    profile = getattr(mentor, "mentor_profile", None)
-    price = profile.default_price if profile else 0
+    price = price_for(mentor, duration)
     return Session(
         mentor=mentor,
         title="1:1 session",

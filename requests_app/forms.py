@@ -8,11 +8,19 @@ and a DomainError is shown next to the input it is about.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.formatting import money_label
 from core.timebounds import BoundedDateTimeFormField
+from sessions_app.availability.picker import slots_by_day
+from sessions_app.availability.pricing import chosen_duration
+from sessions_app.availability.slots import FREE, OUTSIDE_HOURS, TAKEN, time_states
 
 from . import messages as msg
 from . import rules
@@ -83,29 +91,65 @@ class RequestForm(_ZonedForm):
         label="Duration", choices=DURATIONS, coerce=int, initial=60
     )
 
-    def __init__(self, *args, learner, mentor, **kwargs):
+    def __init__(self, *args, learner, mentor, offered=None, duration=None, **kwargs):
+        """`offered`: the mentor's (duration choices with price, default duration) when
+        they have weekly hours (availability.picker.durations): the learner then picks
+        among the free slots of the chosen duration instead of typing times."""
         self.learner, self.mentor, self.zone = learner, mentor, learner.tzinfo
         profile = getattr(mentor, "mentor_profile", None)
-        default = getattr(profile, "default_duration_minutes", 60)
+        default = offered[1] if offered else getattr(profile, "default_duration_minutes", 60)
         kwargs.setdefault("initial", {"duration_minutes": default})
         super().__init__(*args, **kwargs)
-        if default not in dict(DURATIONS):
-            self.fields["duration_minutes"].choices = sorted(
-                [*DURATIONS, (default, f"{default} minutes")]
-            )
-        for i, name in enumerate(TIME_FIELDS, start=1):
-            label = "First choice" if i == 1 else f"Option {i} (optional)"
-            self.fields[name] = _local_datetime_field(label, required=i == 1)
+        self.slot_mode = offered is not None
+        if self.slot_mode:
+            self._slot_fields(offered[0], default, duration)
+        else:
+            if default not in dict(DURATIONS):
+                self.fields["duration_minutes"].choices = sorted(
+                    [*DURATIONS, (default, f"{default} minutes")]
+                )
+            for i, name in enumerate(TIME_FIELDS, start=1):
+                label = "First choice" if i == 1 else f"Option {i} (optional)"
+                self.fields[name] = _local_datetime_field(label, required=i == 1)
         self._style()
         self.fields["topic"].widget.attrs["maxlength"] = TOPIC_MAX
         self.fields["message"].widget.attrs["maxlength"] = MESSAGE_MAX
         now_local = timezone.now().astimezone(self.zone).strftime("%Y-%m-%dT%H:%M")
         for name in TIME_FIELDS:
-            self.fields[name].widget.attrs["min"] = now_local
+            if name in self.fields:
+                self.fields[name].widget.attrs["min"] = now_local
+
+    def _slot_fields(self, choices, default: int, duration) -> None:
+        """Duration choices with their price; `slots`: the free starts of that duration
+        over the picker's days (in the learner's zone), up to five ticked."""
+        field = self.fields["duration_minutes"]
+        field.choices = [
+            (minutes, f"{minutes} min · {money_label(price, settings.PLATFORM_CURRENCY)}"
+             if price else f"{minutes} min · free")
+            for minutes, price in choices
+        ]  # fmt: skip
+        raw = self.data.get("duration_minutes") if self.is_bound else duration
+        self.duration = chosen_duration(raw, choices, default)
+        by_day = slots_by_day(self.mentor, self.zone, self.duration)
+        self.slot_days = [(day, times) for day, times in by_day.items() if times]
+        self.fields["slots"] = forms.MultipleChoiceField(
+            label="Free times",
+            required=True,
+            choices=[(t.isoformat(), t.isoformat()) for _d, times in self.slot_days for t in times],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": msg.SLOTS_REQUIRED,
+                "invalid_choice": msg.SLOT_NO_LONGER_FREE,
+            },
+        )
+
+    @property
+    def picked(self) -> set[str]:
+        return set(self.data.getlist("slots")) if self.is_bound else set()
 
     @property
     def time_fields(self):
-        return [self[name] for name in TIME_FIELDS]
+        return [self[name] for name in TIME_FIELDS if name in self.fields]
 
     def clean_topic(self) -> str:
         return _rule(rules.check_topic, self.cleaned_data["topic"])
@@ -116,6 +160,12 @@ class RequestForm(_ZonedForm):
     def clean(self):
         data = super().clean()
         now = timezone.now()
+        if self.slot_mode:
+            picked = data.get("slots") or []
+            if len(picked) > MAX_PREFERRED_TIMES:
+                self.add_error("slots", msg.too_many_times(MAX_PREFERRED_TIMES))
+            data["preferred_times"] = sorted(datetime.fromisoformat(v) for v in picked)
+            return data
         times = []
         for name in TIME_FIELDS:
             value = data.get(name)
@@ -144,6 +194,36 @@ class RequestForm(_ZonedForm):
 
 
 CUSTOM = "custom"
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+TIME_STATE_LABELS = {FREE: "free", TAKEN: "busy", OUTSIDE_HOURS: "outside"}
+
+
+@dataclass(frozen=True)
+class TimeOption:
+    """One of the learner's preferred times in the Accept dialog."""
+
+    key: str  # the index in preferred_times: the radio's value
+    when: datetime
+    passed: bool
+    state: str = ""  # "free", "busy" (a session or its buffer), "outside" (hours); "" unknown
+
+    @property
+    def rank(self) -> str:
+        number = int(self.key) + 1
+        return ORDINALS.get(number, f"{number}th")
+
+
+def time_options(mentor, request_obj: SessionRequest, now: datetime) -> list[TimeOption]:
+    """The learner's times, those still free in the mentor's calendar first (in the
+    learner's order), then the busy or out-of-hours ones, then the passed ones."""
+    times = request_obj.preferred_datetimes
+    open_times = [when for when in times if when > now]
+    states = time_states(mentor, open_times, request_obj.duration_minutes) or {}
+    options = [
+        TimeOption(str(i), when, when <= now, TIME_STATE_LABELS.get(states.get(when), ""))
+        for i, when in enumerate(times)
+    ]
+    return sorted(options, key=lambda o: (o.passed, o.state not in ("free", "")))
 
 
 class AcceptForm(_ZonedForm):
@@ -155,14 +235,12 @@ class AcceptForm(_ZonedForm):
     def __init__(self, *args, mentor, request_obj: SessionRequest, **kwargs):
         self.mentor, self.request_obj, self.zone = mentor, request_obj, mentor.tzinfo
         now = timezone.now()
-        self.options = [
-            (str(i), when, when <= now) for i, when in enumerate(request_obj.preferred_datetimes)
-        ]
-        first_open = next((key for key, _w, passed in self.options if not passed), CUSTOM)
+        self.options = time_options(mentor, request_obj, now)
+        first_open = next((o.key for o in self.options if not o.passed), CUSTOM)
         kwargs.setdefault("initial", {"choice": first_open})
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = [
-            *((key, key) for key, _w, passed in self.options if not passed),
+            *((o.key, o.key) for o in self.options if not o.passed),
             (CUSTOM, CUSTOM),
         ]
         self.fields["choice"].error_messages["invalid_choice"] = msg.CHOOSE_ONE_OF_THE_TIMES

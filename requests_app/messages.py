@@ -17,6 +17,8 @@ TIME_INVALID = "Enter a date and time."  # what a datetime-local input couldn't 
 TIME_PASSED = "This time has already passed."
 TIME_REPEATED = "You suggested this time already."
 TIME_BEYOND_A_YEAR = "Choose times within the next year."
+SLOTS_REQUIRED = "Pick at least one of the free times."
+SLOT_NO_LONGER_FREE = "One of the times you picked is no longer free. Pick again."
 
 
 def too_many_times(limit: int) -> str:

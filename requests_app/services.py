@@ -25,6 +25,7 @@ from core.errors import ConflictError, DomainError
 from core.formatting import local_time_label
 from core.jobs import claim_each
 from notifications.services import notify, push_update
+from sessions_app.availability.pricing import price_for
 from sessions_app.models import Session
 from sessions_app.rules import DESCRIPTION_MAX
 from sessions_app.services import schedule_private_session
@@ -71,6 +72,7 @@ def _push_badge(mentor_id: int) -> None:
     the socket after commit, so two answers committing at once can't push a
     stale number)."""
     push_update(mentor_id, "requests_badge")
+    push_update(mentor_id, "requests_version")  # an open Requests tab reloads its list
 
 
 def local_label(user, when: datetime) -> str:
@@ -180,7 +182,8 @@ def accept_request(mentor, request_obj: SessionRequest, scheduled_at: datetime) 
     """Accept a pending request at `scheduled_at`: exactly one session per request.
 
     In one transaction: claim the request (pending → accepted), then schedule
-    a private one-seat session at the mentor's default price with the learner
+    a private one-seat session (its price pro rata of the mentor's default price
+    for the requested duration, availability.pricing) with the learner
     booked, through sessions_app (its rules and the overlap check with the
     mentor's other sessions). A second Accept (another tab, a retry) finds the
     row no longer pending and gets ConflictError; a refused time rolls the
@@ -228,7 +231,7 @@ def _schedule(mentor, request_obj: SessionRequest, scheduled_at: datetime) -> Se
             # Escaping can lengthen a 2,000-character message past the limit;
             # the cleaner closes any tag the cut leaves open.
             description=description[:DESCRIPTION_MAX],
-            price=profile.default_price if profile else 0,
+            price=price_for(mentor, request_obj.duration_minutes),
         )
     except DomainError as error:
         if error.field != "starts_at":

@@ -14,9 +14,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from accounts.decorators import learner_required, mentor_required
 from core.dashboard import render_tab
 from core.errors import ConflictError, DomainError
+from sessions_app.availability import picker
+from sessions_app.availability.pricing import price_for
 
 from . import services
 from .forms import CUSTOM, AcceptForm, DeclineForm, RequestForm
+from .fragments import requests_version
 from .queries import (
     FILTERS,
     filter_counts,
@@ -47,6 +50,8 @@ def _tab_context(request, which: str, **extra) -> dict:
         "pending_count": counts["pending"],
         "pending_requests": counts["pending"],  # the tab badge: already counted here
         "now": timezone.now(),
+        # The list reloads when this stamp changes (a learner sent a request).
+        "requests_version": requests_version(request.user.pk),
         **extra,
     }
 
@@ -94,7 +99,15 @@ def _accept_context(request, request_obj, form: AcceptForm, **extra) -> dict:
         if scheduled
         else []
     )
-    return {"r": request_obj, "form": form, "overlaps": overlaps, "chosen": scheduled, **extra}
+    return {
+        "r": request_obj,
+        "form": form,
+        "overlaps": overlaps,
+        "chosen": scheduled,
+        "price": price_for(request.user, request_obj.duration_minutes),
+        "any_free": any(o.state == "free" for o in form.options),
+        **extra,
+    }
 
 
 @mentor_required
@@ -182,14 +195,25 @@ def _mentor_or_404(pk: int):
 @require_http_methods(["GET", "POST"])
 def request_new(request, mentor_id: int):
     mentor = _mentor_or_404(mentor_id)
-    form = RequestForm(request.POST or None, learner=request.user, mentor=mentor)
+    form = RequestForm(
+        request.POST or None,
+        learner=request.user,
+        mentor=mentor,
+        offered=picker.durations(mentor),  # None: no weekly hours, typed times instead
+        duration=request.GET.get("duration_minutes"),
+    )
+    if request.method == "GET" and request.htmx and form.slot_mode:
+        # Another duration chosen: only the free times of that length re-render.
+        context = {"mentor": mentor, "form": form}
+        return render(request, "requests_app/request_form.html#slots", context)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.create_request(request.user, mentor, **form.service_fields())
             except DomainError as error:
-                form.add_domain_error(error, {"preferred_times": "time_1"})
+                field = "slots" if form.slot_mode else "time_1"
+                form.add_domain_error(error, {"preferred_times": field})
             else:
                 return HttpResponseRedirect("/?request_sent=1#my-requests")
         status = 422

@@ -15,6 +15,7 @@ from django.utils import timezone
 from notifications.demo import add_once
 from notifications.models import Notification
 
+from .availability import demo as availability_demo
 from .models import Booking, Session
 from .services import clean_description
 from .services.reviews import RATE_ACTION, review_url
@@ -123,6 +124,7 @@ def _completed(mentor, title, topic, starts_at, price, attendees, no_shows, user
 
 def seed(users: dict) -> None:
     now = timezone.now().replace(second=0, microsecond=0)
+    availability_demo.seed(users)
     if not Session.objects.filter(mentor=users["mentor"]).exists():
         _seed_mentor(users, now)
     if not Session.objects.filter(mentor=users["mentor2"]).exists():

@@ -19,12 +19,12 @@ from core.errors import DomainError
 from . import services
 from .booking_terms import booking_review
 from .forms import CatalogFilterForm
+from .learner_booking_views import home_bookings
 from .models import Review
 from .queries import (
     active_booking,
     booked_session_ids,
     catalog_sessions,
-    learner_bookings,
     visible_session_for_learner,
 )
 from .services import reviews
@@ -45,9 +45,15 @@ def home(request):
 
 @learner_required
 def learner_home(request):
+    flash = ""
+    if request.GET.get("moved"):
+        flash = "Your session was moved. The mentor was told; its calendar entry has the new time."
+    elif request.GET.get("cancelled"):
+        flash = "Your booking was cancelled."
     context = {
         "learner_nav": "home",
-        "bookings": learner_bookings(request.user),
+        "bookings_flash": flash,
+        "bookings": home_bookings(request.user),
         "sessions_to_review": sessions_to_review(request.user),
     }
     return render(request, "sessions_app/learner_home.html", context)

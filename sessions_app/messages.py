@@ -96,6 +96,7 @@ RESCHEDULE_ONLY_ONE_TO_ONE = "Only your own private one-to-one session can be re
 RESCHEDULE_BOOKING_INACTIVE = "This booking is cancelled or its session is no longer scheduled."
 RESCHEDULE_NOT_A_FREE_SLOT = "That time isn't one of the mentor's free times. Pick a listed slot."
 RESCHEDULE_SLOT_TAKEN = "That time was just taken. Pick another slot."
+RESCHEDULE_PICK_A_TIME = "Pick one of the free times."
 
 
 def reschedule_too_late(hours: int) -> str:

@@ -12,7 +12,7 @@ from accounts import profile_services as svc
 from accounts.decorators import signin_required
 from accounts.models import MentorProfile, User, active_mentors
 
-from .availability import picker
+from .availability import picker, pricing
 from .models import Review
 from .queries import catalog_sessions
 
@@ -87,12 +87,15 @@ def mentor_detail(request, pk: int):
 
 
 def _picker(request, profile) -> dict | None:
-    """The "Book a 1:1" picker: days (learner's zone) with their free-time counts, the
-    chosen day's times; None when the mentor has no weekly hours."""
+    """The "Book a 1:1" picker: durations with their price, days (learner's zone) with
+    their free-time counts, the chosen day's times; None when the mentor has no weekly
+    hours."""
     mentor = profile.user
-    if not picker.has_availability(mentor):
+    offered = picker.durations(mentor)
+    if offered is None:
         return None
-    duration = picker.picker_duration(mentor)
+    choices, default = offered
+    duration = pricing.chosen_duration(request.GET.get("duration"), choices, default)
     by_day = picker.slots_by_day(mentor, request.user.tzinfo, duration)
     day = picker.parse_day(request.GET.get("day"), by_day)
     if day is None:
@@ -100,7 +103,8 @@ def _picker(request, profile) -> dict | None:
     return {
         "mentor": mentor,
         "duration": duration,
-        "price": profile.default_price,
+        "durations": choices,
+        "price": pricing.price_for(mentor, duration),
         "days": [(d, len(times)) for d, times in by_day.items()],
         "day": day,
         "times": by_day[day],

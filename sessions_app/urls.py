@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar, learner_views, public_views, views
+from . import calendar, learner_booking_views, learner_views, public_views, views
 from .availability import views as availability_views
 
 urlpatterns = [
@@ -50,6 +50,12 @@ urlpatterns = [
         "sessions/<int:pk>/cancel-booking/",
         learner_views.cancel_booking,
         name="session_cancel_booking",
+    ),
+    path("bookings/<int:pk>/cancel/", learner_booking_views.booking_cancel, name="booking_cancel"),
+    path(
+        "bookings/<int:pk>/reschedule/",
+        learner_booking_views.booking_reschedule,
+        name="booking_reschedule",
     ),
     path("sessions/<int:pk>/calendar.ics", calendar.session_ics, name="session_ics"),
     path("sessions/<int:pk>/review/", learner_views.review_form, name="session_review"),

@@ -16,6 +16,7 @@ from core.errors import DomainError
 from . import messages as msg
 from . import services
 from .forms import CancelForm, OverlapCheckForm, RescheduleForm, SessionForm
+from .fragments import scheduled_version
 from .models import Session
 from .queries import (
     DEFAULT_ORDER,
@@ -57,6 +58,8 @@ def _panel_context(request, status: str, **extra) -> dict:
         "page": page,
         "order": order,
         "base_url": reverse("sessions_subtab", args=[status]),
+        # The list reloads when this stamp changes (a learner booked a one-to-one).
+        "scheduled_version": scheduled_version(request.user.pk) if status == "scheduled" else "",
         **extra,
     }
 

@@ -18,6 +18,20 @@ from . import rules
 
 NUMBER_FIELDS = ("buffer_minutes", "min_notice_minutes", "max_days_ahead")
 DEFAULT_RANGE = ("09:00", "17:00")  # what a day switched on starts with
+# `<input type=time>` can't hold "24:00": an END of 00:00 means midnight at the end of
+# the day (1440), like calendar apps' "until 12:00 am". The API takes "24:00".
+MIDNIGHT_INPUT = "00:00"
+
+
+def end_minutes(value: str, *, field: str = "end") -> int:
+    """An end typed in a time input: "00:00" (or "24:00") is the end of the day."""
+    minutes = rules.parse_hhmm(value, field=field)
+    return rules.DAY_MINUTES if minutes == 0 else minutes
+
+
+def end_input(minutes: int | None) -> str | None:
+    """What a time input shows for a stored end: midnight (1440) as 00:00."""
+    return MIDNIGHT_INPUT if minutes == rules.DAY_MINUTES else rules.format_hhmm(minutes)
 
 
 def _day(weekday: int, on: bool, ranges: list[tuple[str, str]], error: str = "") -> dict:
@@ -34,9 +48,7 @@ def days_from_weekly(weekly) -> list[dict]:
     """The editor's seven days from saved WeeklyHours rows."""
     by_day: dict[int, list[tuple[str, str]]] = {d: [] for d in range(7)}
     for row in weekly:
-        by_day[row.weekday].append(
-            (rules.format_hhmm(row.start_minute), rules.format_hhmm(row.end_minute))
-        )
+        by_day[row.weekday].append((rules.format_hhmm(row.start_minute), end_input(row.end_minute)))
     return [_day(d, bool(ranges), ranges) for d, ranges in by_day.items()]
 
 
@@ -55,8 +67,7 @@ def _parse_day(data, weekday: int) -> tuple[dict, list[dict]]:
         return _day(weekday, False, typed), []
     try:
         spans = [
-            rules.check_range(rules.parse_hhmm(s, field="start"), rules.parse_hhmm(e, field="end"))
-            for s, e in typed
+            rules.check_range(rules.parse_hhmm(s, field="start"), end_minutes(e)) for s, e in typed
         ]
         rules.check_no_overlap(spans, label=msg.WEEKDAYS[weekday], field="weekly")
     except DomainError as error:
@@ -110,6 +121,8 @@ class OverrideForm(forms.Form):
         value = self.cleaned_data.get(name) or ""
         if self.cleaned_data.get("kind") != "hours" or not value:
             return None
+        if name == "end":
+            return end_minutes(value)
         return rules.parse_hhmm(value, field=name)
 
     def clean(self):

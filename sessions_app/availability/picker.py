@@ -6,31 +6,45 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.db.models import F, Max
 from django.utils import timezone
 
-from core.errors import DomainError
-
-from . import rules
-from .models import Availability
+from . import pricing
+from .models import Availability, WeeklyHours
 from .slots import mentor_slots
 
 PICKER_DAYS = 14
 
 
 def picker_duration(mentor) -> int:
-    """The 1:1 duration learners book: the mentor's default (15 min to 8 h)."""
-    profile = getattr(mentor, "mentor_profile", None)
-    try:
-        return rules.check_slot_duration(getattr(profile, "default_duration_minutes", 60))
-    except DomainError:
-        return 60
+    """The 1:1 duration learners book by default: the mentor's (15 min to 8 h)."""
+    return pricing.default_terms(mentor)[0]
 
 
 def has_availability(mentor) -> bool:
     return Availability.objects.filter(mentor=mentor, weekly__isnull=False).exists()
 
 
-def slots_by_day(mentor, learner_tz, duration: int, *, now=None) -> dict[date, list[datetime]]:
+def longest_range(mentor) -> int | None:
+    """The longest range of the mentor's weekly hours, in minutes (None: no hours)."""
+    spans = WeeklyHours.objects.filter(availability__mentor=mentor).aggregate(
+        longest=Max(F("end_minute") - F("start_minute"))
+    )
+    return spans["longest"]
+
+
+def durations(mentor) -> tuple[list, int] | None:
+    """The picker's (duration choices with price, default), or None when the mentor
+    has no weekly hours (one query)."""
+    longest = longest_range(mentor)
+    if longest is None:
+        return None
+    return pricing.duration_choices(mentor, longest), picker_duration(mentor)
+
+
+def slots_by_day(
+    mentor, learner_tz, duration: int, *, now=None, exclude: int | None = None
+) -> dict[date, list[datetime]]:
     """Learner-local day → free starts that day (every one of the PICKER_DAYS days)."""
     now = now or timezone.now()
     first = timezone.localtime(now, learner_tz).date()
@@ -42,6 +56,7 @@ def slots_by_day(mentor, learner_tz, duration: int, *, now=None) -> dict[date, l
         first=mentor_first,
         last=mentor_first + timedelta(days=PICKER_DAYS + 2),
         now=now,
+        exclude=exclude,
     )
     for moment in found:
         day = timezone.localtime(moment, learner_tz).date()

@@ -240,3 +240,52 @@ def slot_state(
         if any(moment == starts_at for moment in found):
             return state
     return NOT_OFFERED
+
+
+OUTSIDE_HOURS = "outside hours"
+
+
+def _inside_hours(moment: datetime, duration: int, tz, weekly, overrides) -> bool:
+    """True when [moment, moment + duration) lies inside one range of its local day."""
+    local = moment.astimezone(tz)
+    day = local.date()
+    start = local.hour * 60 + local.minute
+    end = moment.astimezone(UTC) + timedelta(minutes=duration)
+    for span_start, span_end in _ranges_of(day, weekly, overrides):
+        limit = wall_instant(day, span_end, tz).astimezone(UTC)
+        if span_start <= start and end <= limit:
+            return True
+    return False
+
+
+def time_states(mentor, times: Sequence[datetime], duration: int) -> dict[datetime, str] | None:
+    """Each of `times` (any minute, e.g. a learner's preferred times) as FREE (inside the
+    mentor's hours and clear of every blocking session and its buffer), TAKEN (inside the
+    hours but blocked) or OUTSIDE_HOURS; None when the mentor has no availability at all.
+    Notice and window are the learner's limits, not the mentor's, so they don't count.
+    Four queries whatever the number of times."""
+    availability = Availability.objects.filter(mentor=mentor).first()
+    if availability is None or not times:
+        return None
+    weekly = _weekly(availability)
+    if not weekly:
+        return None
+    tz = mentor.tzinfo
+    days = [t.astimezone(tz).date() for t in times]
+    first, last = min(days), max(days)
+    pad = timedelta(minutes=availability.buffer_minutes)
+    overrides = _overrides(availability, first, last)
+    busy = _busy_sessions(
+        mentor, day_start(first, tz) - pad, day_start(last + timedelta(days=2), tz) + pad
+    )
+    blocked = Busy((start - pad, end + pad) for start, end in busy)
+    length = timedelta(minutes=duration)
+    states = {}
+    for moment in times:
+        if not _inside_hours(moment, duration, tz, weekly, overrides):
+            states[moment] = OUTSIDE_HOURS
+        elif blocked.overlaps(moment, moment + length):
+            states[moment] = TAKEN
+        else:
+            states[moment] = FREE
+    return states

@@ -39,7 +39,7 @@ from .lifecycle import (
     update_session,
 )
 from .notices import local_time_label
-from .reschedule import reschedule_booking, reschedule_session
+from .reschedule import can_reschedule, reschedule_booking, reschedule_session
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -58,6 +58,7 @@ __all__ = [
     "get_session_for_mentor",
     "local_time_label",
     "publish_session",
+    "can_reschedule",
     "reschedule_booking",
     "reschedule_session",
     "rotate_calendar_token",

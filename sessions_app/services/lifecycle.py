@@ -90,6 +90,7 @@ def schedule_private_session(
             status=Booking.Status.BOOKED,
             amount_paid=data["price"],
         )
+        notices.scheduled_changed(mentor.pk)
     return session
 
 

@@ -15,7 +15,7 @@ from core.formatting import local_time_label, zone_label
 from notifications.services import notify, push_update
 
 from .. import ics
-from ..models import Session
+from ..models import Booking, Session
 
 NOT_STARTED_REASON = "The session was not started."  # stored as the cancel reason
 
@@ -67,6 +67,7 @@ def session_updated(learners: Iterable, old: dict, session: Session) -> None:
                 body=summary,
                 url=_detail_url(session),
             )
+    learner_cards_changed(session)
 
 
 def session_rescheduled(learners: Iterable, old_starts_at, session: Session, reason: str) -> None:
@@ -84,6 +85,7 @@ def session_rescheduled(learners: Iterable, old_starts_at, session: Session, rea
             body=body,
             url=_detail_url(session),
         )
+    learner_cards_changed(session)
 
 
 def session_cancelled(learners: Iterable, session: Session, reason: str) -> None:
@@ -96,6 +98,7 @@ def session_cancelled(learners: Iterable, session: Session, reason: str) -> None
             body=body,
             url=_detail_url(session),
         )
+    learner_cards_changed(session)
 
 
 def _subject(session: Session) -> tuple[int, str]:
@@ -116,9 +119,23 @@ def session_live(learners: Iterable, session: Session, mentor) -> None:
             subject=_subject(session),
             starts_at=session.started_at or session.starts_at,
         )
+    learner_cards_changed(session)
 
 
 # --- To mentors --------------------------------------------------------------------------
+
+
+def learner_cards_changed(session: Session) -> None:
+    """The booked learners' open home pages redraw this session's card (its status,
+    time and actions: live fragment `learner_booking`)."""
+    rows = Booking.objects.filter(session=session).values_list("pk", "learner_id")
+    for booking_id, learner_id in rows:
+        push_update(learner_id, "learner_booking", booking_id=booking_id)
+
+
+def scheduled_changed(mentor_id: int) -> None:
+    """The mentor's open Scheduled lists reload (a session was scheduled or moved)."""
+    push_update(mentor_id, "scheduled_version")
 
 
 def new_booking(session: Session, learner) -> None:

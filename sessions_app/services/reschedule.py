@@ -63,6 +63,7 @@ def reschedule_session(mentor, session: Session, starts_at, reason: str = "") ->
         session.refresh_from_db()
         notices.session_rescheduled(learners, old, session, reason)
         notices.banners_changed([mentor.pk, *(learner.pk for learner in learners)])
+        notices.scheduled_changed(mentor.pk)
     return session
 
 
@@ -75,6 +76,15 @@ def _check_movable(booking: Booking) -> Session:
     if not in_free_window(session):
         raise ConflictError(msg.reschedule_too_late(FREE_CANCEL_HOURS))
     return session
+
+
+def can_reschedule(booking: Booking) -> bool:
+    """Whether the learner may move this booking now (no query: the session is loaded)."""
+    try:
+        _check_movable(booking)
+    except DomainError:
+        return False
+    return True
 
 
 def _check_slot(session: Session, starts_at: datetime) -> None:
@@ -113,5 +123,6 @@ def reschedule_booking(learner, booking: Booking, starts_at) -> Booking:
         session.refresh_from_db()
         notices.booking_rescheduled(session, learner, old)
         notices.banners_changed([mentor.pk, learner.pk])
+        notices.scheduled_changed(mentor.pk)
     booking.refresh_from_db()
     return booking

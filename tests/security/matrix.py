@@ -649,6 +649,26 @@ MATRIX: dict[str, Route | list[Route]] = {
             {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 404},
         ),
     ],
+    # The learner's home: cancel a booking (dialog / page, then POST), move a one-to-one.
+    # `booking` is `learner`'s seat; `staff` is a learner without it (404).
+    "bookings/<int:pk>/cancel/": [
+        Route("/bookings/{booking.pk}/cancel/", _with(LEARNER, other=403, staff=404)),
+        Route(
+            "/bookings/{booking.pk}/cancel/",
+            _with(LEARNER, learner=302, other=403, staff=404),
+            method="POST",
+        ),
+    ],
+    # A seat on a public group session is not movable: the page says so; POST 400.
+    "bookings/<int:pk>/reschedule/": [
+        Route("/bookings/{booking.pk}/reschedule/", _with(LEARNER, other=403, staff=404)),
+        Route(
+            "/bookings/{booking.pk}/reschedule/",
+            _with(LEARNER, learner=400, other=403, staff=404),
+            method="POST",
+            data={"starts_at": SOON_ISO},
+        ),
+    ],
     "sessions/<int:pk>/cancel-booking/": [
         Route(
             "/sessions/{scheduled.pk}/cancel-booking/",

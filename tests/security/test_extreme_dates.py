@@ -295,6 +295,14 @@ DATE_PROBES: dict[str, list[Probe]] = {
             schedulable=True,
         )
     ],
+    "booking_reschedule": [
+        Probe(
+            "/bookings/{booking.pk}/reschedule/",
+            ("starts_at",),
+            persona="learner",
+            expect=(400,),
+        )
+    ],
     "earnings_ledger_csv": [
         Probe(
             "/mentor/dashboard/earnings/ledger.csv",
@@ -326,7 +334,7 @@ NO_DATE = {
     "live_room", "live_start", "live_end", "live_ice", "session_review",
     "api-availability", "api-availability-override",
     "availability_page", "availability_override_delete",  # times of day only (HH:MM, checked)
-    "api-learner-bookings", "api-learner-booking-cancel",
+    "api-learner-bookings", "api-learner-booking-cancel", "booking_cancel",
     # quiet hours are times of day only (HH:MM, checked); the token is signed
     "api_notification_preferences", "notification_preferences", "email_unsubscribe",
     "live_notes", "api-session-chat", "api-session-notes",
