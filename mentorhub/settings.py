@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "core",  # the bottom layer: template tags ({% cachedrows %}), no models
     "accounts",
     "notifications",
+    "policies",
     "sessions_app",
     "requests_app",
     "earnings",
@@ -408,6 +409,9 @@ EARNINGS_HOLD_DAYS = env_int("EARNINGS_HOLD_DAYS", 3)
 MINIMUM_PAYOUT = env_decimal("MINIMUM_PAYOUT", "20.00")
 LIVE_MESH_LIMIT = 4  # peers per room; an SFU is the path beyond this
 SESSION_END_GRACE_MINUTES = env_int("SESSION_END_GRACE_MINUTES", 15)
+# Mentor no-show: a session not started this long after its start is cancelled and
+# every learner refunded in full (sessions_app.services.jobs.cancel_unstarted_sessions).
+MENTOR_NO_SHOW_MINUTES = env_int("MENTOR_NO_SHOW_MINUTES", 15)
 SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 30)
 # The in-process job runner starts with the ASGI app unless disabled.
 SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", True)
