@@ -197,9 +197,9 @@ def refundable(booking) -> Decimal:
     """What is left to give back of `booking`: paid − every refund recorded."""
     from django.db.models import Sum
 
-    refunded = LedgerEntry.objects.filter(
-        booking=booking, kind=LedgerEntry.Kind.REFUND
-    ).aggregate(total=Sum("gross"))["total"] or Decimal("0")
+    refunded = LedgerEntry.objects.filter(booking=booking, kind=LedgerEntry.Kind.REFUND).aggregate(
+        total=Sum("gross")
+    )["total"] or Decimal("0")
     return (Decimal(booking.amount_paid) + Decimal(refunded)).quantize(CENT)
 
 

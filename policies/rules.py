@@ -60,9 +60,13 @@ DEFAULT_TERMS = Terms()
 
 def check_free_cancel_hours(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(msg.HOURS_RANGE.format(max=MAX_FREE_CANCEL_HOURS), field="free_cancel_hours")
+        raise DomainError(
+            msg.HOURS_RANGE.format(max=MAX_FREE_CANCEL_HOURS), field="free_cancel_hours"
+        )
     if not 0 <= value <= MAX_FREE_CANCEL_HOURS:
-        raise DomainError(msg.HOURS_RANGE.format(max=MAX_FREE_CANCEL_HOURS), field="free_cancel_hours")
+        raise DomainError(
+            msg.HOURS_RANGE.format(max=MAX_FREE_CANCEL_HOURS), field="free_cancel_hours"
+        )
     return value
 
 

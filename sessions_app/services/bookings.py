@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 
 from core.errors import ConflictError, DomainError
-from notifications.services import push_update, recheck_access
+from notifications.services import push_update
 
 from .. import messages as msg
 from ..models import Booking, Session

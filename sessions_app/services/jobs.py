@@ -65,9 +65,9 @@ def cancel_unstarted_sessions() -> int:
     refunded in full and told; it counts against the mentor's reliability."""
     now = timezone.now()
     cutoff = now - timedelta(minutes=settings.MENTOR_NO_SHOW_MINUTES)
-    missed = Session.objects.filter(
-        status=Session.Status.SCHEDULED, starts_at__lt=cutoff
-    ).order_by("starts_at")
+    missed = Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__lt=cutoff).order_by(
+        "starts_at"
+    )
 
     def cancel(session) -> bool:
         if not cancel_and_release(

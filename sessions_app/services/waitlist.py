@@ -33,7 +33,9 @@ def position_of(entry: WaitlistEntry) -> int:
     """1 for the first learner waiting."""
     return (
         _waiting(entry.session_id)
-        .filter(Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lte=entry.id))
+        .filter(
+            Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lte=entry.id)
+        )
         .count()
     )
 
@@ -113,14 +115,10 @@ def promote_waitlist(session: Session) -> list[Booking]:
                     session=session, learner=entry.learner, amount_paid=session.price
                 )
         except ConflictError:
-            WaitlistEntry.objects.filter(pk=entry.pk).update(
-                status=WaitlistEntry.Status.WAITING
-            )
+            WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.WAITING)
             break  # no free seat (left): the entry keeps its place
         except IntegrityError:  # they booked a seat themselves meanwhile
-            WaitlistEntry.objects.filter(pk=entry.pk).update(
-                status=WaitlistEntry.Status.DROPPED
-            )
+            WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.DROPPED)
             continue
         WaitlistEntry.objects.filter(pk=entry.pk).update(booking=booking)
         session.refresh_from_db(fields=["booked_count", "capacity"])
@@ -133,6 +131,8 @@ def promote_waitlist(session: Session) -> list[Booking]:
 
 
 def _push_length(session: Session) -> None:
-    from .common import push_participants
+    """The mentor's open cards re-read the waitlist length and the seats."""
+    from notifications.services import push_update
 
-    push_participants(session.pk)  # the mentor's card shows seats and the waitlist
+    push_update(session.mentor_id, "waitlist", session_id=session.pk)
+    push_update(session.mentor_id, "participants", session_id=session.pk)
