@@ -86,10 +86,12 @@ def refund_all(session: Session, outcome: str, now) -> list[Booking]:
     """Cancel every booked seat of `session` with a full refund (the mentor cancelled
     or never started it). Call inside the transaction whose conditional UPDATE moved
     the session to cancelled, so it runs once per session. Returns the bookings."""
+    # Row locks (PostgreSQL; SQLite serialises writers anyway): a learner's cancel
+    # racing this one waits, then finds the booking cancelled and refunds nothing.
     bookings = list(
-        Booking.objects.filter(session=session, status=Booking.Status.BOOKED).select_related(
-            "learner"
-        )
+        Booking.objects.select_for_update(of=("self",))
+        .filter(session=session, status=Booking.Status.BOOKED)
+        .select_related("learner")
     )
     if not bookings:
         return []
