@@ -8,7 +8,7 @@ from accounts.demo import seed_accounts
 
 # Each app may add demo data in `<app>/demo.py` with `seed(users)`; order matters
 # (notifications first: the welcome note is the oldest; the others add their own notes).
-DEMO_APPS = ["notifications", "sessions_app", "requests_app", "earnings", "analytics"]
+DEMO_APPS = ["notifications", "policies", "sessions_app", "requests_app", "earnings", "analytics"]
 
 
 class Command(BaseCommand):
