@@ -151,8 +151,9 @@ class BookSession(APIView):
 
 
 class SessionWaitlist(APIView):
-    """POST: join the waitlist of a full session (201 {"position": n}; 400 while
-    seats are free); DELETE: leave it (204)."""
+    """POST: join the waitlist of a full session (201 {"position": n}, 1 = next;
+    0 when a seat freed at that very moment and the learner got it); 400 while
+    seats are free; DELETE: leave it (204)."""
 
     permission_classes = [IsLearner]
 
@@ -160,7 +161,8 @@ class SessionWaitlist(APIView):
     def post(self, request, pk: int):
         session = visible_session_for_learner(request.user, pk)
         entry = services.join_waitlist(request.user, session)
-        data = WaitlistPositionSerializer({"position": services.position_of(entry)}).data
+        position = services.position_of(entry) if entry.status == "waiting" else 0
+        data = WaitlistPositionSerializer({"position": position}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})

@@ -60,6 +60,13 @@ def join_waitlist(learner, session: Session) -> WaitlistEntry:
             entry = WaitlistEntry.objects.create(session=session, learner=learner)
     except IntegrityError as exc:  # the one-waiting-entry constraint
         raise ConflictError(msg.WAITLIST_ALREADY_ON) from exc
+    # A seat that freed while this entry was being written found nobody waiting
+    # (the cancel's transaction couldn't see it yet): hand it out now.
+    with transaction.atomic():
+        session.refresh_from_db(fields=["booked_count", "capacity", "status"])
+        if session.status == Session.Status.SCHEDULED and not session.is_full:
+            promote_waitlist(session)
+    entry.refresh_from_db()
     _push_length(session)
     return entry
 
