@@ -21,10 +21,10 @@ from core import cache
 from earnings import queries as earnings
 from earnings import services as payouts
 from earnings.models import LedgerEntry, Payout
+from policies.models import CancellationPolicy
 from requests_app import services as requests
 from requests_app.models import SessionRequest
 from sessions_app import services
-from policies.models import CancellationPolicy
 from sessions_app.models import Booking, Review, Session, WaitlistEntry
 from sessions_app.services import reviews
 from tests.analytics.builders import ago, booking, ledger, session
