@@ -10,6 +10,7 @@ from accounts.permissions import IsMentor
 from . import queries
 from .insights import build_insights
 from .queries import DEFAULT_PERIOD, PERIODS, parse_period
+from .reliability import reliability
 from .serializers import AnalyticsSerializer
 
 
@@ -25,5 +26,6 @@ def analytics(request: Request) -> Response:
     period = parse_period(request.query_params.get("period"))  # DomainError → 400
     data = queries.analytics(request.user, period)  # cached until the mentor's data changes
     payload = data.as_dict()
+    payload["reliability"] = reliability(request.user, period).as_dict()
     payload["insights"] = [{"text": i["text"], "rule": i["rule"]} for i in build_insights(data)]
     return Response(payload)

@@ -16,6 +16,16 @@ class AnalyticsMonthSerializer(serializers.Serializer):
     earnings = serializers.CharField()
 
 
+class AnalyticsReliabilitySerializer(serializers.Serializer):
+    rate = serializers.FloatField(
+        allow_null=True, help_text="held / (held + mentor no-shows), 0–1; null without either"
+    )
+    held = serializers.IntegerField(help_text="completed sessions")
+    mentor_no_shows = serializers.IntegerField(
+        help_text="sessions cancelled automatically: not started within 15 minutes"
+    )
+
+
 class AnalyticsSerializer(serializers.Serializer):
     """Rates are fractions 0–1 (null without data); earnings a decimal string."""
 
@@ -38,3 +48,4 @@ class AnalyticsSerializer(serializers.Serializer):
     rating_distribution = serializers.DictField(child=serializers.IntegerField())
     monthly = AnalyticsMonthSerializer(many=True)
     insights = serializers.ListField(child=serializers.DictField())
+    reliability = AnalyticsReliabilitySerializer()

@@ -9,6 +9,7 @@ from core.errors import DomainError
 from . import charts
 from .insights import build_insights
 from .queries import DEFAULT_PERIOD, PERIODS, analytics, parse_period
+from .reliability import reliability
 
 
 def analytics_context(mentor, period: str) -> dict:
@@ -24,6 +25,7 @@ def analytics_context(mentor, period: str) -> dict:
         "heatmap": charts.heatmap(data),
         "demand": charts.demand(data),
         "insights": build_insights(data),
+        "reliability": reliability(mentor, period),
     }
 
 

@@ -6,6 +6,7 @@ is notified and two operators can't process one payout twice.
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from core.errors import DomainError
@@ -14,22 +15,116 @@ from . import services
 from .models import LedgerEntry, Payout
 
 
+class ManualRefundForm(forms.Form):
+    """Staff refund a learner: taken from the mentor's balance, kept with a note."""
+
+    mentor = forms.CharField(max_length=150, help_text="The mentor's username.")
+    booking = forms.IntegerField(
+        required=False, min_value=1, help_text="Booking id (optional; caps the amount)."
+    )
+    amount = forms.CharField(max_length=30, help_text='e.g. "25.00"')
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean(self):
+        from accounts.models import User
+        from sessions_app.models import Booking
+
+        data = super().clean()
+        if "mentor" in data:
+            mentor = User.objects.filter(username=data["mentor"], role=User.Role.MENTOR).first()
+            if mentor is None:
+                self.add_error("mentor", "No mentor with that username.")
+            data["mentor"] = mentor
+        if data.get("booking"):
+            booking = Booking.objects.select_related("session").filter(pk=data["booking"]).first()
+            if booking is None:
+                self.add_error("booking", "No booking with that id.")
+            data["booking"] = booking
+        else:
+            data["booking"] = None
+        return data
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
         "mentor",
         "kind",
+        "reason",
         "session",
+        "booking",
         "gross",
         "fee",
         "net",
         "available_at",
+        "created_by",
     )
-    list_filter = ("kind", ("mentor", admin.RelatedOnlyFieldListFilter), "created_at")
-    search_fields = ("mentor__username", "session__title", "description")
+    list_filter = (
+        "kind",
+        "reason",
+        ("mentor", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = ("mentor__username", "session__title", "description", "note")
     date_hierarchy = "created_at"
-    list_select_related = ("mentor", "session")
+    list_select_related = ("mentor", "session", "booking", "created_by")
+    change_list_template = "admin/earnings/ledgerentry_change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        urls = super().get_urls()
+        refund = path(
+            "refund/",
+            self.admin_site.admin_view(self.manual_refund),
+            name="earnings_ledgerentry_refund",
+        )
+        return [refund, *urls]
+
+    def manual_refund(self, request):
+        """Issue a refund with a note: a new `refund` entry (reason "manual") with the
+        staff member, plus an admin log entry (the audit trail)."""
+        from django.contrib.admin.models import ADDITION, LogEntry
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        if not request.user.is_staff:
+            raise PermissionDenied
+        form = ManualRefundForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = services.issue_manual_refund(
+                    request.user,
+                    data["mentor"],
+                    data["amount"],
+                    data["note"],
+                    booking=data["booking"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                LogEntry.objects.log_actions(  # the audit trail
+                    user_id=request.user.pk,
+                    queryset=[entry],
+                    action_flag=ADDITION,
+                    change_message=f"Manual refund {entry.gross}: {entry.note}",
+                    single_object=True,
+                )
+                self.message_user(
+                    request,
+                    f"Refund of {-entry.gross} recorded for {entry.mentor}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:earnings_ledgerentry_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Issue a manual refund",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/earnings/manual_refund.html", context)
 
     # Append-only: corrections are new entries (services.record_adjustment).
     def has_add_permission(self, request):

@@ -7,8 +7,8 @@ class EarningsConfig(AppConfig):
     def ready(self) -> None:
         from core.cache import watch
         from core.jobs import register_job
-        from sessions_app.models import Session
-        from sessions_app.signals import session_completed
+        from sessions_app.models import Booking, Session
+        from sessions_app.signals import booking_settled, session_completed
 
         from . import services
         from .fragments import register_fragments
@@ -16,6 +16,10 @@ class EarningsConfig(AppConfig):
 
         session_completed.connect(
             services.on_session_completed, sender=Session, dispatch_uid="earnings.credit_session"
+        )
+        # A cancellation settles a paid booking: its credit and its refund (policy).
+        booking_settled.connect(
+            services.on_booking_settled, sender=Booking, dispatch_uid="earnings.settle_booking"
         )
         # Safety net: a completed session whose credit was missed gets it on the next pass.
         register_job("earnings.credit_missing", services.credit_missing_entries)

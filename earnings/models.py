@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.cache import WatchedQuerySet
+from policies.rules import Outcome
 
 
 class LedgerEntry(models.Model):
@@ -36,6 +37,17 @@ class LedgerEntry(models.Model):
     net = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     description = models.CharField(max_length=200, blank=True)
+    # Why money moved (policies.rules.Outcome values) for policy settlements and
+    # refunds; "manual" for a staff refund, with its note and who issued it.
+    reason = models.CharField(max_length=32, blank=True, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField()
     available_at = models.DateTimeField()
 
@@ -53,6 +65,13 @@ class LedgerEntry(models.Model):
                 fields=["booking"],
                 condition=Q(kind="booking"),
                 name="ledger_one_credit_per_booking",
+            ),
+            # One policy refund per booking (a learner's cancel, the mentor's cancel or
+            # no-show), even if two cancels race; staff refunds are extra entries.
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=Q(kind="refund") & ~Q(reason="manual"),
+                name="ledger_one_policy_refund_per_booking",
             ),
         ]
 

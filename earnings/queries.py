@@ -30,13 +30,20 @@ from .models import LedgerEntry, Payout
 SESSIONS_PER_PAGE = 10
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-MONEY_KEYS = ("gross", "fee", "net")
+MONEY_KEYS = ("gross", "fee", "net", "refunds")
 
 
 def money_rows(rows) -> list[dict]:
     """values() rows with their gross/fee/net in cents (aggregates come back unscaled
     on SQLite: 990 → 990.00)."""
     return [{**row, **{k: cents(row[k]) for k in MONEY_KEYS if k in row}} for row in rows]
+
+
+def _refunds():
+    """What learners got back (a positive amount): minus the refund entries' gross."""
+    return Coalesce(
+        -Sum("gross", filter=Q(kind=LedgerEntry.Kind.REFUND)), Value(ZERO), output_field=MONEY
+    )
 
 
 def _sum(field: str, **filters):
@@ -109,7 +116,9 @@ def compute_monthly(mentor, months: int = 12, now: datetime | None = None) -> li
     """The last `months` calendar months in the mentor's zone, oldest first.
 
     Each row: month ("YYYY-MM"), sessions (distinct sessions credited), gross,
-    fee, net. Months without entries are present with zeros. One query.
+    fee, net (every entry: refunds already taken off) and refunds (what
+    learners got back, included in gross). Months without entries are present
+    with zeros. One query.
     """
     tz = _zone(mentor)
     today = timezone.localtime(now or timezone.now(), tz).date()
@@ -123,6 +132,7 @@ def compute_monthly(mentor, months: int = 12, now: datetime | None = None) -> li
         .values("month")
         .annotate(
             sessions=Count("session", distinct=True),
+            refunds=_refunds(),  # before `gross` shadows the column
             gross=_sum("gross"),
             fee=_sum("fee"),
             net=_sum("net"),
@@ -146,6 +156,7 @@ def compute_monthly(mentor, months: int = 12, now: datetime | None = None) -> li
                 "gross": cents(row.get("gross")),
                 "fee": cents(row.get("fee")),
                 "net": cents(row.get("net")),
+                "refunds": cents(row.get("refunds")),
             }
         )
     return result
@@ -182,6 +193,8 @@ def session_earnings(mentor):
             entry_kind=Max("kind"),
             note=Max("description"),
             learners=Count("id", filter=Q(kind=LedgerEntry.Kind.BOOKING)),
+            reason=Max("reason"),
+            refunds=_refunds(),
             gross=_sum("gross"),
             fee=_sum("fee"),
             net=_sum("net"),

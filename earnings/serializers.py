@@ -19,6 +19,9 @@ class MonthSerializer(serializers.Serializer):
     gross = serializers.DecimalField(**MONEY)
     fee = serializers.DecimalField(**MONEY)
     net = serializers.DecimalField(**MONEY)
+    refunds = serializers.DecimalField(
+        **MONEY, help_text="Given back to learners this month (already taken off gross and net)."
+    )
 
 
 class EarningsSerializer(serializers.Serializer):

@@ -1,8 +1,13 @@
 """Writes to the ledger and payouts.
 
 Invariants:
-- the ledger is append-only: one `booking` credit per paid attended booking,
-  refunds/adjustments are new (negative) entries, never edits;
+- the ledger is append-only: one `booking` credit per paid booking that was
+  held (attended or learner no-show) or settled by a cancellation, refunds and
+  adjustments are new (negative) entries, never edits;
+- a cancellation settles a paid booking as a pair recorded together: the
+  booking credit and a `refund` entry for what the learner got back (its fee
+  share returned too), both with the same release date; one policy refund per
+  booking (unique constraint), staff refunds (`issue_manual_refund`) come on top;
 - balances are computed from the ledger (earnings.queries), never stored;
 - a mentor can never have more money requested (payouts not failed) than the
   net that has become available: payout requests are serialised per mentor.
@@ -27,6 +32,7 @@ from core.formatting import (
     money_label,
 )
 from core.jobs import claim_each
+from policies.rules import Outcome
 
 from .models import BalanceLock, LedgerEntry, Payout
 
@@ -53,10 +59,11 @@ def _push_figures(mentor_id: int, *, payouts: bool = False) -> None:
 # --- Ledger ---------------------------------------------------------------------
 
 
-def _booking_entry(booking, session, credited_at) -> LedgerEntry:
+def _booking_entry(booking, session, credited_at, reason: str = "") -> LedgerEntry:
     gross = Decimal(booking.amount_paid)
     fee = platform_fee(gross)
     return LedgerEntry(
+        reason=reason,
         mentor_id=session.mentor_id,
         kind=LedgerEntry.Kind.BOOKING,
         session=session,
@@ -72,7 +79,8 @@ def _booking_entry(booking, session, credited_at) -> LedgerEntry:
 
 
 def credit_session(session) -> int:
-    """Credit the mentor for every attended booking with money paid.
+    """Credit the mentor for every held booking with money paid: attended, or a
+    learner no-show (the policy: no refund, the mentor is paid).
 
     Idempotent: the partial unique constraint (one `booking` entry per
     booking) makes a second run insert nothing, even when two processes
@@ -83,12 +91,19 @@ def credit_session(session) -> int:
     credited_at = session.ended_at or timezone.now()
     bookings = list(
         Booking.objects.filter(
-            session=session, status=Booking.Status.ATTENDED, amount_paid__gt=0
+            session=session,
+            status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW],
+            amount_paid__gt=0,
         ).exclude(Exists(LedgerEntry.objects.filter(booking=OuterRef("pk"), kind="booking")))
     )
     if not bookings:
         return 0
-    entries = [_booking_entry(b, session, credited_at) for b in bookings]
+    entries = [
+        _booking_entry(
+            b, session, credited_at, Outcome.LEARNER_NO_SHOW if b.status == "no_show" else ""
+        )
+        for b in bookings
+    ]
     before = LedgerEntry.objects.filter(booking__in=bookings, kind="booking").count()
     LedgerEntry.objects.bulk_create(entries, ignore_conflicts=True)
     created = LedgerEntry.objects.filter(booking__in=bookings, kind="booking").count() - before
@@ -108,7 +123,7 @@ def credit_missing_entries(mentor=None, *, limit: int = 500) -> int:
 
     missing = Booking.objects.filter(
         session__status=Session.Status.COMPLETED,
-        status=Booking.Status.ATTENDED,
+        status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW],
         amount_paid__gt=0,
     ).exclude(Exists(LedgerEntry.objects.filter(booking=OuterRef("pk"), kind="booking")))
     if mentor is not None:
@@ -127,6 +142,108 @@ def credit_missing_entries(mentor=None, *, limit: int = 500) -> int:
         limit=limit,
     )
     return sum(created)
+
+
+def _refund_entry(credit: LedgerEntry, refund: Decimal, reason: str) -> LedgerEntry:
+    """The negative twin of `credit` for `refund` of its gross: the fee on the part
+    given back is returned too, so credit + refund = what the mentor keeps."""
+    kept = credit.gross - refund
+    fee_back = credit.fee - platform_fee(kept)
+    return LedgerEntry(
+        mentor_id=credit.mentor_id,
+        kind=LedgerEntry.Kind.REFUND,
+        reason=reason,
+        session_id=credit.session_id,
+        booking_id=credit.booking_id,
+        gross=-refund,
+        fee=-fee_back,
+        net=-(refund - fee_back),
+        currency=credit.currency,
+        description=f"Refund: {Outcome(reason).label}"[:200],
+        created_at=credit.created_at,
+        available_at=credit.available_at,
+    )
+
+
+def record_settlement(settlements) -> int:
+    """Ledger entries for paid bookings settled by a cancellation: for each
+    (booking, outcome, refund), the booking credit and, when refund > 0, its refund.
+
+    Runs inside the cancelling transaction (receiver of
+    sessions_app.signals.booking_settled); the unique constraints make a second
+    settlement of one booking fail loudly instead of paying twice."""
+    now = timezone.now()
+    entries = []
+    mentors = set()
+    for booking, outcome, refund in settlements:
+        refund = Decimal(refund).quantize(CENT)
+        credit = _booking_entry(booking, booking.session, now, outcome)
+        entries.append(credit)
+        if refund > 0:
+            entries.append(_refund_entry(credit, min(refund, credit.gross), outcome))
+        mentors.add(credit.mentor_id)
+    LedgerEntry.objects.bulk_create(entries)
+    for mentor_id in mentors:
+        _push_figures(mentor_id)
+    return len(entries)
+
+
+def on_booking_settled(sender, settlements, **kwargs) -> None:
+    """Receiver of sessions_app.signals.booking_settled (inside its transaction)."""
+    record_settlement(settlements)
+
+
+def refundable(booking) -> Decimal:
+    """What is left to give back of `booking`: paid − every refund recorded."""
+    from django.db.models import Sum
+
+    refunded = LedgerEntry.objects.filter(booking=booking, kind=LedgerEntry.Kind.REFUND).aggregate(
+        total=Sum("gross")
+    )["total"] or Decimal("0")
+    return (Decimal(booking.amount_paid) + Decimal(refunded)).quantize(CENT)
+
+
+def issue_manual_refund(staff, mentor, amount, note: str, *, booking=None) -> LedgerEntry:
+    """A staff refund to a learner, taken from the mentor's balance: a new `refund`
+    entry (reason "manual") with the staff member and their note (the audit trail).
+
+    With a booking, never more than what is left to refund on it."""
+    if not getattr(staff, "is_staff", False):
+        raise DomainError("Only staff can issue refunds.")
+    amount = parse_amount(amount)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Say why (the note is kept with the refund).", field="note")
+    if booking is not None and booking.session.mentor_id != mentor.pk:
+        raise DomainError("That booking is not one of this mentor's.", field="booking")
+    with transaction.atomic():
+        if booking is not None:
+            left = refundable(booking)
+            if amount > left:
+                raise DomainError(
+                    f"At most {money_label(max(left, Decimal(0)), settings.PLATFORM_CURRENCY)} "
+                    "is left to refund on this booking.",
+                    field="amount",
+                )
+        now = timezone.now()
+        entry = LedgerEntry.objects.create(
+            mentor=mentor,
+            kind=LedgerEntry.Kind.REFUND,
+            reason=Outcome.MANUAL,
+            note=note[:2000],
+            created_by=staff,
+            session_id=booking.session_id if booking is not None else None,
+            booking=booking,
+            gross=-amount,
+            fee=Decimal("0.00"),
+            net=-amount,
+            currency=settings.PLATFORM_CURRENCY,
+            description=f"Refund by staff: {note}"[:200],
+            created_at=now,
+            available_at=now,
+        )
+        _push_figures(mentor.pk)
+    return entry
 
 
 def record_adjustment(mentor, amount: Decimal, description: str, *, kind=None) -> LedgerEntry:

@@ -31,7 +31,9 @@ def _tab_context(request, export_form: LedgerExportForm | None = None) -> dict:
         "months": months,
         "chart": queries.monthly_chart(months, summary.currency, today),
         "months_newest_first": list(reversed(months)),
-        "year_totals": {k: sum(m[k] for m in months) for k in ("sessions", "gross", "fee", "net")},
+        "year_totals": {
+            k: sum(m[k] for m in months) for k in ("sessions", "gross", "fee", "net", "refunds")
+        },
         "sessions_page": sessions_page,
         "payouts_page": _payouts_page(request),
         "export_form": export_form or LedgerExportForm(initial=LedgerExportForm.initial_for(today)),
@@ -112,6 +114,8 @@ CSV_HEADER = [
     "net",
     "currency",
     "available_at",
+    "reason",
+    "note",
 ]
 
 
@@ -130,6 +134,8 @@ def ledger_rows(entries, tz):
             services.money(e.net),
             e.currency,
             timezone.localtime(e.available_at, tz).isoformat(),
+            e.reason,
+            e.note,
         ]
 
 

@@ -89,6 +89,8 @@ class SessionNotes(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body", "body_markdown"}
         super().save(*args, **kwargs)
+
+
 class JanusRoom(models.Model):
     """The Janus VideoRoom of a group session (created on the first join).
 

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "mailer",  # the outbox: every email, sent after commit with retries
     "accounts",
     "notifications",
+    "policies",
     "sessions_app",
     "requests_app",
     "earnings",
@@ -417,6 +418,9 @@ MINIMUM_PAYOUT = env_decimal("MINIMUM_PAYOUT", "20.00")
 LIVE_MESH_LIMIT = 4  # learners per peer-to-peer room; an SFU is the path beyond this
 LIVE_SFU_LIMIT = 50  # learners per room on the SFU (Janus)
 SESSION_END_GRACE_MINUTES = env_int("SESSION_END_GRACE_MINUTES", 15)
+# Mentor no-show: a session not started this long after its start is cancelled and
+# every learner refunded in full (sessions_app.services.jobs.cancel_unstarted_sessions).
+MENTOR_NO_SHOW_MINUTES = env_int("MENTOR_NO_SHOW_MINUTES", 15)
 SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 30)
 # The in-process job runner starts with the ASGI app unless disabled.
 SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", True)

@@ -12,6 +12,7 @@ from core import media
 APPS = [
     "accounts",
     "notifications",
+    "policies",
     "sessions_app",
     "requests_app",
     "earnings",

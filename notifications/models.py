@@ -15,6 +15,7 @@ class Notification(models.Model):
         SESSION_LIVE = "session_live", "Session live"
         SESSION_CHANGED = "session_changed", "Session changed"
         SESSION_RESCHEDULED = "session_rescheduled", "Session rescheduled"
+        WAITLIST_BOOKED = "waitlist_booked", "Booked from the waitlist"
         PAYOUT_STATUS = "payout_status", "Payout status"
         REVIEW = "review", "Review"
         SYSTEM = "system", "System"

@@ -26,6 +26,7 @@ from .serializers import (
     ReviewWriteSerializer,
     SessionSerializer,
     SessionWriteSerializer,
+    WaitlistPositionSerializer,
 )
 from .services import reviews
 
@@ -147,6 +148,28 @@ class BookSession(APIView):
         session = visible_session_for_learner(request.user, pk)
         booking = services.book_session(request.user, session)
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class SessionWaitlist(APIView):
+    """POST: join the waitlist of a full session (201 {"position": n}, 1 = next;
+    0 when a seat freed at that very moment and the learner got it); 400 while
+    seats are free; DELETE: leave it (204)."""
+
+    permission_classes = [IsLearner]
+
+    @extend_schema(request=None, responses={201: WaitlistPositionSerializer})
+    def post(self, request, pk: int):
+        session = visible_session_for_learner(request.user, pk)
+        entry = services.join_waitlist(request.user, session)
+        position = services.position_of(entry) if entry.status == "waiting" else 0
+        data = WaitlistPositionSerializer({"position": position}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        session = visible_session_for_learner(request.user, pk)
+        services.leave_waitlist(request.user, session)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class LearnerReviews(generics.ListCreateAPIView):

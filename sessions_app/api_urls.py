@@ -12,6 +12,11 @@ urlpatterns = [
     path("catalog/sessions/", api.CatalogList.as_view(), name="api-catalog"),
     path("catalog/sessions/<int:pk>/", api.CatalogDetail.as_view(), name="api-catalog-detail"),
     path("catalog/sessions/<int:pk>/book/", api.BookSession.as_view(), name="api-catalog-book"),
+    path(
+        "catalog/sessions/<int:pk>/waitlist/",
+        api.SessionWaitlist.as_view(),
+        name="api-catalog-waitlist",
+    ),
     path("learner/reviews/", api.LearnerReviews.as_view(), name="api-learner-reviews"),
     path("learner/bookings/", learner_api.LearnerBookings.as_view(), name="api-learner-bookings"),
     path(

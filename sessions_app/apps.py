@@ -18,7 +18,7 @@ class SessionsAppConfig(AppConfig):
 
         from . import queries, services
         from .fragments import register_fragments
-        from .models import Booking, Review, Session
+        from .models import Booking, Review, Session, WaitlistEntry
         from .signals import session_completed
 
         register_job("sessions.reminders", services.send_session_reminders)
@@ -32,6 +32,7 @@ class SessionsAppConfig(AppConfig):
         watch(Session, "mentor_id")
         watch(Booking, "session__mentor_id")
         watch(Review, "mentor_id")
+        watch(WaitlistEntry, "session__mentor_id")
         # Learners who attended are asked for a review once the session completes
         # (stored inside the completing transaction, pushed after commit).
         session_completed.connect(

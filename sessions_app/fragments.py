@@ -13,6 +13,7 @@ PARTICIPANTS_TEMPLATE = "sessions_app/live/participants.html"
 SCHEDULED_VERSION_TEMPLATE = "sessions_app/live/scheduled_version.html"
 LEARNER_BOOKING_TEMPLATE = "sessions_app/live/learner_booking.html"
 OPEN = (Session.Status.SCHEDULED, Session.Status.LIVE)
+WAITLIST_TEMPLATE = "sessions_app/live/waitlist.html"
 
 
 def participants_state(user, session_id: int) -> dict | None:
@@ -61,9 +62,20 @@ def learner_booking_state(user, booking_id: int) -> dict | None:
     return {"b": booking, "platform_currency": settings.PLATFORM_CURRENCY}
 
 
+def waitlist_state(user, session_id: int) -> dict | None:
+    """How many learners wait for a seat of one of the user's own sessions."""
+    from .models import WaitlistEntry
+
+    if not Session.objects.filter(pk=session_id, mentor_id=user.pk).exists():
+        return None
+    waiting = WaitlistEntry.objects.filter(session_id=session_id, status="waiting").count()
+    return {"session_id": session_id, "waiting": waiting}
+
+
 def register_fragments() -> None:
     register("participants", PARTICIPANTS_TEMPLATE, participants_state, keys=("session_id",))
     register("scheduled_version", SCHEDULED_VERSION_TEMPLATE, scheduled_version_state)
     register(
         "learner_booking", LEARNER_BOOKING_TEMPLATE, learner_booking_state, keys=("booking_id",)
     )
+    register("waitlist", WAITLIST_TEMPLATE, waitlist_state, keys=("session_id",))

@@ -50,8 +50,10 @@ class LearnerBookingCancel(APIView):
 
     @extend_schema(request=None, responses=BookingCancelledSerializer)
     def post(self, request, pk: int):
-        """Cancel: refunded in full until 24 h before the start (or whenever the
-        mentor moved the session), nothing after; a second cancel answers 409."""
+        """Cancel, refunded per the mentor's cancellation policy (`/api/policy/`): in
+        full in the free window (default until 24 h before the start) or whenever the
+        mentor moved the session, the late percentage (default 50 %) after; the
+        answer carries the refund applied. A second cancel answers 409."""
         booking = services.cancel_booking(request.user, own_booking(request.user, pk))
         refund = booking.refund_amount if booking.refund_amount is not None else 0
         return Response(
@@ -64,8 +66,8 @@ class LearnerBookingReschedule(APIView):
 
     @extend_schema(request=LearnerRescheduleSerializer, responses=LearnerBookingSerializer)
     def post(self, request, pk: int):
-        """Move a private one-to-one to another of the mentor's free slots (more than
-        24 h before its start); the mentor is told."""
+        """Move a private one-to-one to another of the mentor's free slots (inside the
+        policy's free window); the mentor is told."""
         booking = own_booking(request.user, pk)
         data = LearnerRescheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -6,18 +6,20 @@ add their section to it with a template tag of their own in
 sessions_app/learner_home.html, so this module never imports them.
 """
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.decorators import learner_required, signin_required
 from core.errors import DomainError
+from core.formatting import money_label
 
 from . import services
-from .booking_terms import booking_review
+from .booking_terms import booking_review, cancellation_terms, refund_for
 from .forms import CatalogFilterForm
 from .learner_booking_views import home_bookings
 from .models import Review
@@ -26,6 +28,7 @@ from .queries import (
     booked_session_ids,
     catalog_sessions,
     visible_session_for_learner,
+    waiting_session_ids,
 )
 from .services import reviews
 from .services.reviews import sessions_to_review
@@ -72,6 +75,7 @@ def catalog(request):
         "form": form,
         "page": page,
         "booked_ids": booked_session_ids(request.user, [s.pk for s in page]),
+        "waiting_ids": waiting_session_ids(request.user, [s.pk for s in page]),
         "filtered": bool(query or on),
         "querystring": _without_page(request.GET),
     }
@@ -87,12 +91,17 @@ def _without_page(params) -> str:
 
 
 def _detail_context(request, session, **extra) -> dict:
-    booking = active_booking(request.user, session) if request.user.is_learner else None
+    learner = request.user.is_learner
+    booking = active_booking(request.user, session) if learner else None
+    waiting = services.waiting_entry(request.user, session) if learner and not booking else None
     return {
         "learner_nav": "catalog",
         "session": session,
         "booking": booking,
         "mentor": session.mentor,
+        # The mentor's cancellation policy in plain words (before booking and after).
+        "terms": cancellation_terms(session, request.user) if session.status == "scheduled" else "",
+        "waitlist_position": services.position_of(waiting) if waiting else None,
         **extra,
     }
 
@@ -157,11 +166,16 @@ def cancel_booking(request, pk: int):
     session = visible_session_for_learner(request.user, pk)
     booking = active_booking(request.user, session)
     if request.method == "GET":
+        refund = refund_for(booking) if booking is not None else None
         if request.htmx:
-            context = {"session": session, "kind": "unbook"}
+            context = {"session": session, "kind": "unbook", "refund": refund}
             return render(request, "sessions_app/confirm_dialog.html", context)
         context = _detail_context(
-            request, session, kind="unbook", open_dialog="sessions_app/confirm_dialog.html"
+            request,
+            session,
+            kind="unbook",
+            refund=refund,
+            open_dialog="sessions_app/confirm_dialog.html",
         )
         return render(request, "sessions_app/session_detail.html", context)
     if booking is None:
@@ -169,10 +183,31 @@ def cancel_booking(request, pk: int):
             request, session, status=409, error="You have no booking for this session."
         )
     try:
-        services.cancel_booking(request.user, booking)
+        booking = services.cancel_booking(request.user, booking)
     except DomainError as error:
         return _booking_panel(request, session, status=409, error=error.message)
-    return _booking_panel(request, session, flash="Your booking was cancelled.")
+    flash = "Your booking was cancelled."
+    if booking.amount_paid:
+        refund = money_label(booking.refund_amount or 0, settings.PLATFORM_CURRENCY)
+        flash += f" Refund: {refund}."
+    return _booking_panel(request, session, flash=flash)
+
+
+@learner_required
+@require_POST
+def waitlist(request, pk: int):
+    """Join (or, with `leave`, leave) the waitlist of a full session."""
+    session = visible_session_for_learner(request.user, pk)
+    leaving = request.POST.get("action") == "leave"
+    try:
+        if leaving:
+            services.leave_waitlist(request.user, session)
+        else:
+            services.join_waitlist(request.user, session)
+    except DomainError as error:
+        return _booking_panel(request, session, status=409, error=error.message)
+    flash = "You left the waitlist." if leaving else "You're on the waitlist."
+    return _booking_panel(request, session, flash=flash)
 
 
 @learner_required

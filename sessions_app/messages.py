@@ -105,3 +105,9 @@ def reschedule_too_late(hours: int) -> str:
 
 # --- Calendar feed --------------------------------------------------------------------
 ONLY_MENTORS_CALENDAR = "Only mentors have a calendar feed."
+
+# Waitlist
+WAITLIST_NOT_FULL = "This session still has free seats: book one instead."
+WAITLIST_ALREADY_ON = "You are already on the waitlist."
+WAITLIST_ALREADY_BOOKED = "You already have a seat in this session."
+WAITLIST_NOT_ON = "You are not on this session's waitlist."

@@ -73,6 +73,9 @@ class Session(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The mentor never started it within the grace after its start (scheduler job):
+    # cancelled, learners refunded in full; counts against the mentor's reliability.
+    mentor_no_show = models.BooleanField(default=False)
     # Calendar SEQUENCE (RFC 5545): raised on every change of time, so calendar apps
     # that imported the .ics or the feed replace the event instead of keeping the old.
     sequence = models.PositiveIntegerField(default=0)
@@ -220,6 +223,50 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+
+class WaitlistEntry(models.Model):
+    """A learner waiting for a seat of a full session, first come first served.
+
+    When a seat frees, `services.waitlist.promote_waitlist` books the first one
+    waiting (a conditional UPDATE claims the entry, so under races each entry is
+    booked once and each free seat goes to one learner)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        BOOKED = "booked", "Booked"
+        LEFT = "left", "Left"
+        DROPPED = "dropped", "Dropped"  # the session ended or was cancelled, or no seat fit
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="waitlist")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(default=timezone.now)
+    booking = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="from_waitlist"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WatchedQuerySet.as_manager()  # watched: the mentor's cards (sessions_app/apps.py)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        indexes = [
+            models.Index(fields=["session", "status", "created_at"], name="waitlist_session_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "learner"],
+                condition=Q(status="waiting"),
+                name="waitlist_once_per_learner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} waiting for {self.session_id} ({self.status})"
 
 
 class Review(models.Model):

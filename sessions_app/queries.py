@@ -80,6 +80,17 @@ def mentor_sessions(mentor, subtab: str, order: str | None = None) -> QuerySet[S
             .values("n")
         )
         qs = qs.annotate(attended_count=Coalesce(Subquery(attended), 0))
+    if subtab == "scheduled":
+        from .models import WaitlistEntry
+
+        waiting = (
+            WaitlistEntry.objects.filter(session=OuterRef("pk"), status="waiting")
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = qs.annotate(waitlist_count=Coalesce(Subquery(waiting), 0))
     return qs.prefetch_related(_active_bookings_prefetch()).order_by(*ORDERINGS[order])
 
 
@@ -198,6 +209,19 @@ def booked_session_ids(learner, session_ids) -> set[int]:
     return set(
         Booking.objects.filter(
             learner=learner, session_id__in=list(session_ids), status=Booking.Status.BOOKED
+        ).values_list("session_id", flat=True)
+    )
+
+
+def waiting_session_ids(learner, session_ids) -> set[int]:
+    """The sessions among `session_ids` whose waitlist `learner` is on (one query)."""
+    from .models import WaitlistEntry
+
+    if not getattr(learner, "is_authenticated", False):
+        return set()
+    return set(
+        WaitlistEntry.objects.filter(
+            learner=learner, session_id__in=list(session_ids), status="waiting"
         ).values_list("session_id", flat=True)
     )
 

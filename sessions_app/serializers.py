@@ -128,6 +128,10 @@ class LearnerBookingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class WaitlistPositionSerializer(serializers.Serializer):
+    position = serializers.IntegerField(read_only=True, help_text="1 = next to get a seat.")
+
+
 class BookingCancelledSerializer(serializers.Serializer):
     status = serializers.CharField(read_only=True)
     refund = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)

@@ -57,6 +57,7 @@ urlpatterns = [
         learner_booking_views.booking_reschedule,
         name="booking_reschedule",
     ),
+    path("sessions/<int:pk>/waitlist/", learner_views.waitlist, name="session_waitlist"),
     path("sessions/<int:pk>/calendar.ics", calendar.session_ics, name="session_ics"),
     path("sessions/<int:pk>/review/", learner_views.review_form, name="session_review"),
     path("mentors/", public_views.mentor_list, name="mentor_list"),

@@ -5,8 +5,10 @@ the services check the rules again and save each form in one transaction.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import mentor_required
 from core.dashboard import render_tab
 from core.errors import DomainError
+from policies import rules as policy_rules
+from policies.queries import terms_for
+from policies.services import update_policy
 
 from . import forms, rules, services
 from .slots import mentor_slots
@@ -51,13 +56,36 @@ def _override_rows(mentor) -> list[dict]:
     ]
 
 
-def _context(request, *, days=None, numbers=None, errors=None, override_form=None) -> dict:
+def _parse_policy(mentor, data, errors: dict) -> dict:
+    """The Cancellation policy fields of the week form (policies.rules checks them);
+    a field the form didn't send keeps its saved value."""
+    values = asdict(terms_for(mentor))
+    checks = {
+        "free_cancel_hours": policy_rules.check_free_cancel_hours,
+        "late_cancel_refund_percent": policy_rules.check_late_cancel_refund_percent,
+    }
+    for name, check in checks.items():
+        if name not in data:
+            continue
+        raw = (data.get(name) or "").strip()
+        values[name] = raw
+        try:
+            values[name] = check(int(raw) if raw.lstrip("-").isdigit() else raw)
+        except DomainError as error:
+            errors[name] = error.message
+    return values
+
+
+def _context(
+    request, *, days=None, numbers=None, errors=None, override_form=None, policy=None
+) -> dict:
     mentor = request.user
     availability, weekly = services.get_availability(mentor)
     duration, preview = _preview(mentor)
     return {
         "days": days if days is not None else forms.days_from_weekly(weekly),
         "numbers": numbers if numbers is not None else forms.numbers_from(availability),
+        "policy": policy if policy is not None else asdict(terms_for(mentor)),
         "limits": rules.NUMBERS,
         "errors": errors or {},
         "override_form": override_form or forms.OverrideForm(),
@@ -82,13 +110,16 @@ def availability_page(request):
     if request.method == "GET":
         return _render(request, _context(request))
     days, rows, numbers, errors = forms.parse_week(request.POST)
+    policy = _parse_policy(request.user, request.POST, errors)
     if not errors:
         try:
-            services.update_availability(request.user, weekly=rows, **numbers)
+            with transaction.atomic():  # the week, the settings and the policy together
+                services.update_availability(request.user, weekly=rows, **numbers)
+                update_policy(request.user, **policy)
             return _done("week")
         except DomainError as error:
             errors[error.field or "weekly"] = error.message
-    context = _context(request, days=days, numbers=numbers, errors=errors)
+    context = _context(request, days=days, numbers=numbers, errors=errors, policy=policy)
     return _render(request, context, status=422)
 
 

@@ -8,6 +8,8 @@ the state as it was. Pushes and notifications go out only after commit
 
 - lifecycle: create, edit, publish, schedule a private session, cancel, start, end
 - bookings: book and cancel a seat
+- outcomes: the cancellation policy applied (refunds, seat freed, ledger signal)
+- waitlist: queue for a full session; a freed seat books the first waiting
 - reschedule: the mentor moves a session, a learner moves their one-to-one
 - jobs: reminders, ending overdue sessions, cancelling unstarted ones
 - notices: the wording of every notification sent from here
@@ -39,7 +41,9 @@ from .lifecycle import (
     update_session,
 )
 from .notices import local_time_label
+from .outcomes import cancel_by_learner
 from .reschedule import can_reschedule, reschedule_booking, reschedule_session
+from .waitlist import join_waitlist, leave_waitlist, position_of, promote_waitlist, waiting_entry
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -47,6 +51,7 @@ __all__ = [
     "START_WINDOW",
     "book_session",
     "cancel_booking",
+    "cancel_by_learner",
     "cancel_session",
     "cancel_unstarted_sessions",
     "check_bookable",
@@ -56,7 +61,11 @@ __all__ = [
     "end_overdue_sessions",
     "end_session",
     "get_session_for_mentor",
+    "join_waitlist",
+    "leave_waitlist",
     "local_time_label",
+    "position_of",
+    "promote_waitlist",
     "publish_session",
     "can_reschedule",
     "reschedule_booking",
@@ -67,4 +76,5 @@ __all__ = [
     "send_session_reminders",
     "start_session",
     "update_session",
+    "waiting_entry",
 ]

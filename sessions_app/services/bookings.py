@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 
 from core.errors import ConflictError, DomainError
-from notifications.services import push_update, recheck_access
+from notifications.services import push_update
 
 from .. import messages as msg
-from ..booking_terms import refund_for
 from ..models import Booking, Session
 from . import notices
 
@@ -68,32 +66,8 @@ def _take_seat(session: Session) -> None:
 
 
 def cancel_booking(learner, booking: Booking) -> Booking:
-    """Give the seat back (before the session starts); the mentor is told.
+    """Give the seat back (before the session starts), refunded per the mentor's
+    policy; the mentor is told and the seat goes to the waitlist (outcomes)."""
+    from .outcomes import cancel_by_learner
 
-    The refund (booking_terms.refund_for) is stored on the booking by the same
-    conditional UPDATE that cancels it, so a double cancel refunds once."""
-    if booking.learner_id != getattr(learner, "pk", None):
-        raise Http404("No such booking.")
-    session = booking.session
-    if booking.status != Booking.Status.BOOKED:
-        raise ConflictError(msg.BOOKING_ALREADY_CANCELLED)
-    if session.status != Session.Status.SCHEDULED:
-        raise ConflictError(msg.BOOKING_TOO_LATE_TO_CANCEL)
-    with transaction.atomic():
-        now = timezone.now()
-        fresh = Booking.objects.select_related("session").get(pk=booking.pk)
-        won = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
-            status=Booking.Status.CANCELLED, cancelled_at=now, refund_amount=refund_for(fresh, now)
-        )
-        if not won:
-            raise ConflictError(msg.BOOKING_ALREADY_CANCELLED)
-        Session.objects.filter(pk=session.pk, booked_count__gt=0).update(
-            booked_count=F("booked_count") - 1
-        )
-        recheck_access([learner.pk])  # an open room socket closes: the seat is gone
-        session.refresh_from_db(fields=["booked_count", "capacity", "status"])
-        push_update(session.mentor_id, "participants", session_id=session.pk)
-        notices.booking_cancelled(session, learner)
-        notices.banners_changed([learner.pk])  # their "starts in" banner goes with the seat
-    booking.refresh_from_db()
-    return booking
+    return cancel_by_learner(learner, booking)

@@ -1,4 +1,5 @@
-"""Periodic jobs: reminders, ending overdue live sessions, cancelling unstarted ones.
+"""Periodic jobs: reminders, ending overdue live sessions, cancelling unstarted ones
+(mentor no-shows).
 
 Idempotent and safe in several processes: each row is claimed by a
 conditional UPDATE, and only the winner notifies.
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from core.jobs import claim_each
 from notifications.models import NotifyOnce
+from policies.rules import Outcome
 
 from ..models import Session
 from . import notices
@@ -96,14 +98,19 @@ def end_overdue_sessions() -> int:
 
 
 def cancel_unstarted_sessions() -> int:
-    """Scheduled sessions whose time passed without a start are cancelled ("not started")."""
+    """Mentor no-show: a scheduled session not started within
+    MENTOR_NO_SHOW_MINUTES (15) after its start is cancelled, every booked learner
+    refunded in full and told; it counts against the mentor's reliability."""
     now = timezone.now()
-    missed = Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__lt=now).order_by(
+    cutoff = now - timedelta(minutes=settings.MENTOR_NO_SHOW_MINUTES)
+    missed = Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__lt=cutoff).order_by(
         "starts_at"
     )
 
     def cancel(session) -> bool:
-        if session.ends_at >= now or not cancel_and_release(session, notices.NOT_STARTED_REASON):
+        if not cancel_and_release(
+            session, notices.NOT_STARTED_REASON, outcome=Outcome.MENTOR_NO_SHOW
+        ):
             return False
         notices.not_started(session)
         return True

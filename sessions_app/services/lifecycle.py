@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.errors import ConflictError, DomainError
 from notifications.services import recheck_access
+from policies.rules import Outcome
 
 from .. import messages as msg
 from .. import rules
@@ -125,6 +126,10 @@ def update_session(mentor, session: Session, **fields) -> Session:
                 )
                 notices.banners_changed([mentor.pk, *(learner.pk for learner in learners)])
         if "capacity" in changes:
+            if session.status == Session.Status.SCHEDULED:
+                from .waitlist import promote_waitlist
+
+                promote_waitlist(session)  # more seats: the waitlist fills them
             push_participants(session.pk)
     return session
 
@@ -171,22 +176,32 @@ def delete_draft(mentor, session: Session) -> None:
 
 
 def cancel_and_release(
-    session: Session, reason: str, *, from_status=Session.Status.SCHEDULED
+    session: Session,
+    reason: str,
+    *,
+    from_status=Session.Status.SCHEDULED,
+    outcome: str = Outcome.MENTOR_CANCEL,
 ) -> bool:
-    """Cancel (if still in `from_status`), release bookings and tell the learners."""
+    """Cancel (if still in `from_status`), refund every booked learner in full
+    (outcomes.refund_all), drop the waitlist and tell the learners."""
+    from .outcomes import refund_all
+    from .waitlist import drop_waitlist
+
     now = timezone.now()
     won = Session.objects.filter(pk=session.pk, status=from_status).update(
-        status=Session.Status.CANCELLED, cancel_reason=reason[:500], booked_count=0, updated_at=now
+        status=Session.Status.CANCELLED,
+        cancel_reason=reason[:500],
+        booked_count=0,
+        updated_at=now,
+        mentor_no_show=outcome == Outcome.MENTOR_NO_SHOW,
     )
     if not won:
         return False
-    learners = [b.learner for b in active_bookings(session)]
-    Booking.objects.filter(session=session, status=Booking.Status.BOOKED).update(
-        status=Booking.Status.CANCELLED, cancelled_at=now
-    )
+    learners = [b.learner for b in refund_all(session, outcome, now)]
+    drop_waitlist(session)
     # Open room sockets of the mentor and the learners re-check and close.
     recheck_access([session.mentor_id, *(learner.pk for learner in learners)])
-    notices.session_cancelled(learners, session, reason)
+    notices.session_cancelled(learners, session, reason, refunded=True)
     notices.banners_changed([session.mentor_id, *(learner.pk for learner in learners)])
     push_participants(session.pk)
     return True
@@ -259,5 +274,8 @@ def end_session(mentor, session: Session) -> Session:
             session=session, status=Booking.Status.BOOKED, joined_at__isnull=True
         ).update(status=Booking.Status.NO_SHOW)
         session.refresh_from_db()
+        from .waitlist import drop_waitlist
+
+        drop_waitlist(session)
         session_completed.send(sender=Session, session=session)
     return session

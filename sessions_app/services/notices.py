@@ -88,8 +88,12 @@ def session_rescheduled(learners: Iterable, old_starts_at, session: Session, rea
     learner_cards_changed(session)
 
 
-def session_cancelled(learners: Iterable, session: Session, reason: str) -> None:
+def session_cancelled(
+    learners: Iterable, session: Session, reason: str, *, refunded: bool = False
+) -> None:
     body = f"Reason: {reason}" if reason else "Your booking was released."
+    if refunded and session.price:
+        body += " You are refunded in full."
     for learner in learners:
         notify(
             learner,
@@ -145,6 +149,19 @@ def new_booking(session: Session, learner) -> None:
         f"New booking: {session.title}",
         body=f"{learner.display_name} booked a seat ({session.booked_count} / {session.capacity}).",
         url=_subtab_url("scheduled"),
+    )
+
+
+def waitlist_booked(session: Session, learner) -> None:
+    """A seat freed and the learner, first on the waitlist, now has it."""
+    when = local_time_label(learner, session.starts_at, zone=True)
+    notify(
+        learner,
+        "waitlist_booked",
+        f"You're booked: {session.title}",
+        body=f"A seat freed up and it's yours: {when}. Cancel from the session page if "
+        "you can't make it.",
+        url=_detail_url(session),
     )
 
 

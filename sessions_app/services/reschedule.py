@@ -25,7 +25,7 @@ from core.errors import ConflictError, DomainError
 from .. import messages as msg
 from .. import rules
 from ..availability.slots import FREE, TAKEN, slot_state
-from ..booking_terms import FREE_CANCEL_HOURS, in_free_window
+from ..booking_terms import free_cancel_hours, in_free_window
 from ..models import Booking, Session
 from . import notices
 from .common import active_bookings, check_overlap, require_owner
@@ -74,7 +74,7 @@ def _check_movable(booking: Booking) -> Session:
     if not session.is_private or session.capacity != 1:
         raise DomainError(msg.RESCHEDULE_ONLY_ONE_TO_ONE)
     if not in_free_window(session):
-        raise ConflictError(msg.reschedule_too_late(FREE_CANCEL_HOURS))
+        raise ConflictError(msg.reschedule_too_late(free_cancel_hours(session)))
     return session
 
 

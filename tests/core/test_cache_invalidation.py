@@ -21,10 +21,11 @@ from core import cache
 from earnings import queries as earnings
 from earnings import services as payouts
 from earnings.models import LedgerEntry, Payout
+from policies.models import CancellationPolicy
 from requests_app import services as requests
 from requests_app.models import SessionRequest
 from sessions_app import services
-from sessions_app.models import Booking, Review, Session
+from sessions_app.models import Booking, Review, Session, WaitlistEntry
 from sessions_app.services import reviews
 from tests.analytics.builders import ago, booking, ledger, session
 from tests.conftest import jwt_client, make_user
@@ -165,6 +166,8 @@ def rows(ann, lea) -> dict[type, object]:
         SessionRequest: SessionRequest.objects.create(mentor=ann, learner=lea, topic="Help"),
         LedgerEntry: ledger(ann, "5.00"),
         Payout: Payout.objects.create(mentor=ann, amount=Decimal("1.00")),
+        WaitlistEntry: WaitlistEntry.objects.create(session=past, learner=lea),
+        CancellationPolicy: CancellationPolicy.objects.create(mentor=ann),
     }
 
 

@@ -32,7 +32,7 @@ def _expected(mentor):
     bookings = Booking.objects.filter(
         session__mentor=mentor,
         session__status=Session.Status.COMPLETED,
-        status="attended",
+        status__in=["attended", "no_show"],  # a learner no-show pays the mentor (policy)
         amount_paid__gt=0,
     ).select_related("session")
     for b in bookings:

@@ -45,9 +45,12 @@ def test_completion_sent_twice_creates_one_entry_per_booking(mentor, learner, ot
     assert LedgerEntry.objects.filter(session=session).count() == 2
 
 
-def test_it_skips_no_shows_cancelled_and_free_bookings(mentor, learner, other_learner):
+def test_it_credits_learner_no_shows_and_skips_free_bookings(mentor, learner, other_learner):
     session = completed_session(mentor, [learner], no_shows=[other_learner])
-    assert LedgerEntry.objects.filter(session=session).count() == 1
+    # The policy: a learner who never joined gets no refund and the mentor is paid.
+    entries = LedgerEntry.objects.filter(session=session)
+    assert entries.count() == 2 and not entries.filter(kind="refund").exists()
+    assert entries.get(booking__learner=other_learner).reason == "learner_no_show"
     free = completed_session(mentor, [learner], price="0.00", title="Free office hour")
     assert not LedgerEntry.objects.filter(session=free).exists()
 
@@ -69,8 +72,10 @@ def test_end_session_credits_the_mentor_once(mentor, learner, other_learner):
     Booking.objects.create(session=session, learner=learner, amount_paid="80.00", joined_at=now)
     Booking.objects.create(session=session, learner=other_learner, amount_paid="80.00")
     end_session(mentor, session)
-    entries = LedgerEntry.objects.filter(session=session)
-    assert [(e.booking.learner_id, e.net) for e in entries] == [(learner.pk, Decimal("72.00"))]
+    entries = LedgerEntry.objects.filter(session=session).order_by("booking__learner_id")
+    assert sorted((e.booking.learner_id, e.net) for e in entries) == sorted(
+        [(learner.pk, Decimal("72.00")), (other_learner.pk, Decimal("72.00"))]
+    )  # the no-show is paid too (no refund)
     session.refresh_from_db()
     assert entries[0].created_at == session.ended_at
 

@@ -237,8 +237,8 @@ def test_the_session_list_shows_learners_amounts_and_available_date(
     html = mentor_client.get(URL).content.decode()
     row = html.split("Pair session")[1].split("</tr>")[0]
     cells = [c.split(">", 1)[1].split("<")[0] for c in row.split('<td class="px-3 py-2 text-right')]
-    # learners, gross, fee, net
-    assert cells[1:5] == ["2", "USD\u00a080.00", "USD\u00a08.00", "USD\u00a072.00"]
+    # learners, refunded, gross, fee, net
+    assert cells[1:6] == ["2", "–", "USD\u00a080.00", "USD\u00a08.00", "USD\u00a072.00"]
     available = timezone.localtime(ended + timedelta(days=3), mentor.tzinfo)
     assert f'<span class="text-amber-800">{available:%a %-d %b %Y}</span>' in row  # still pending
 

@@ -701,6 +701,58 @@ MATRIX: dict[str, Route | list[Route]] = {
         ),
         Route("/api/catalog/sessions/{private.pk}/", API_PRIVATE, api=True),
     ],
+    # Policies (issue #21): a waitlist exists only for a full public session (the
+    # World's sessions have free seats → 400); the policy is the mentor's own.
+    "api/catalog/sessions/<int:pk>/waitlist/": [
+        Route(
+            "/api/catalog/sessions/{scheduled.pk}/waitlist/",
+            {"anon": 401, "learner": 400, "owner": 403, "other": 403, "staff": 400},
+            method="POST",
+            api=True,
+        ),
+        Route(
+            "/api/catalog/sessions/{scheduled.pk}/waitlist/",
+            {"anon": 401, "learner": 400, "owner": 403, "other": 403, "staff": 400},
+            method="DELETE",
+            api=True,
+        ),
+        Route(
+            "/api/catalog/sessions/{private.pk}/waitlist/",
+            {"anon": 401, "learner": 400, "owner": 403, "other": 403, "staff": 404},
+            method="POST",
+            api=True,
+        ),
+    ],
+    "sessions/<int:pk>/waitlist/": [
+        Route(
+            "/sessions/{scheduled.pk}/waitlist/",
+            {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 409},
+            method="POST",
+            note="not full (and the learner is booked): the section with the refusal",
+        ),
+        Route(
+            "/sessions/{private.pk}/waitlist/",
+            {"anon": LOGIN, "learner": 409, "owner": 403, "other": 403, "staff": 404},
+            method="POST",
+        ),
+    ],
+    "api/policy/": [
+        Route("/api/policy/", API_MENTOR, api=True),
+        Route(
+            "/api/policy/",
+            API_MENTOR,
+            method="PUT",
+            api=True,
+            data={"free_cancel_hours": 12, "late_cancel_refund_percent": 30},
+        ),
+        Route(
+            "/api/policy/",
+            _with(API_MENTOR, owner=400, other=400),
+            method="PUT",
+            api=True,
+            data={"free_cancel_hours": 12, "late_cancel_refund_percent": 300},
+        ),
+    ],
     "api/catalog/sessions/<int:pk>/book/": [
         Route(
             "/api/catalog/sessions/{scheduled.pk}/book/",

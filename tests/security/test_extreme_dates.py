@@ -320,6 +320,7 @@ NO_DATE = {
     "schema", "api_docs", "token_obtain_pair", "token_refresh", "api_me", "api_profile",
     "notification-list", "notification-read-all", "notification-read", "notification-unread",
     "api-sessions-cancel", "api-sessions-publish", "api-catalog-detail", "api-catalog-book",
+    "api-catalog-waitlist", "api-policy", "session_waitlist",  # policies (issue #21): no dates
     "request-list", "request-detail", "request-decline", "learner-request-detail",
     "learner-request-withdraw", "api-earnings", "api-payouts", "api-payout", "api_analytics",
     "api-learner-reviews", "media", "home", "login", "logout", "profile_tab",

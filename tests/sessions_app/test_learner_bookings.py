@@ -106,12 +106,12 @@ def test_cancel_more_than_24h_ahead_refunds_in_full(mentor, learner):
     assert Notification.objects.filter(user=mentor, kind="booking_cancelled").exists()
 
 
-def test_cancel_inside_24h_refunds_nothing(mentor, learner):
+def test_cancel_inside_24h_refunds_the_default_late_percentage(mentor, learner):
     session = make_session(mentor, starts_at=timezone.now() + timedelta(hours=5))
     booking = make_booking(session, learner)
-    assert _cancel(bearer(learner), booking).json() == {"status": "cancelled", "refund": "0.00"}
+    assert _cancel(bearer(learner), booking).json() == {"status": "cancelled", "refund": "12.50"}
     booking.refresh_from_db()
-    assert booking.refund_amount == Decimal("0.00")
+    assert booking.refund_amount == Decimal("12.50")
 
 
 def test_cancel_after_the_mentor_moved_the_session_refunds_in_full(mentor, learner):

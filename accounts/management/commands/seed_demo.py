@@ -9,7 +9,15 @@ from mailer import outbox
 
 # Each app may add demo data in `<app>/demo.py` with `seed(users)`; order matters
 # (notifications first: the welcome note is the oldest; the others add their own notes).
-DEMO_APPS = ["notifications", "sessions_app", "requests_app", "earnings", "analytics", "live"]
+DEMO_APPS = [
+    "notifications",
+    "policies",
+    "sessions_app",
+    "requests_app",
+    "earnings",
+    "analytics",
+    "live",
+]
 
 
 class Command(BaseCommand):
