@@ -162,6 +162,12 @@ def demo_objects(env: dict) -> dict[str, str]:
     }
     paths["requests_tab"] = reverse("requests_tab")
     paths["availability"] = reverse("availability_page")
+    paths |= {
+        name: reverse(name)
+        for name in (
+            "account", "notification_preferences", "signup", "signup_mentor", "password_reset"
+        )
+    }  # fmt: skip
     paths |= _object_paths(ids, reverse)
     return paths
 
@@ -367,6 +373,8 @@ def learner_shots(p: dict) -> list[Shot]:
         ("session-open", "Session page (seats left)", "open_session"),
         ("request-form", "Request a session", "request_form"),
         ("notifications", "Notifications", "learner_notifications"),
+        ("account", "Account", "account"),
+        ("notification-preferences", "Notification preferences", "notification_preferences"),
     ]
     shots = [
         Shot(f"learner-{name}", f"Learner · {title}", "learner", p[key])
@@ -389,6 +397,13 @@ def learner_shots(p: dict) -> list[Shot]:
 def last_shots(p: dict) -> list[Shot]:
     """Shots that may change the data (joining a room, booking): taken after the rest."""
     shots = [Shot("login", "Sign in", "", p["login"])]
+    for key, title in (
+        ("signup", "Sign up"),
+        ("signup_mentor", "Apply as a mentor"),
+        ("password_reset", "Password reset"),
+    ):
+        if key in p:
+            shots.append(Shot(key.replace("_", "-"), title, "", p[key]))
     if "live_room" in p:
         shots.append(Shot("mentor-live-room", "Mentor · live room", "mentor", p["live_room"]))
         shots.append(Shot("learner-live-room", "Learner · live room", "learner", p["live_room"]))
