@@ -106,9 +106,32 @@ def cached_page(owner, name: str, rows, per_page: int, number, *params) -> Page:
     The key is read before the rows (the page evaluates them lazily).
     """
     key = key_for(owner, name, per_page, number, *params)
-    page = Paginator(rows, per_page).get_page(number)
+    paginator = Paginator(rows, per_page)
+    # The row count (a COUNT query) is as fresh as the rows under this key.
+    count_key = f"{key}:count"
+    count = store().get(count_key)
+    if count is None:
+        count = paginator.count
+        store().set(count_key, count, TIMEOUT_SECONDS)
+    else:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    page = paginator.get_page(number)
     page.cache_key = key
     return page
+
+
+def cached_with_page(page: Page | None, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` cached under `page`'s key: for figures shown beside the rows
+    (tab counts) that change with the same writes, no extra version query."""
+    key = getattr(page, "cache_key", None)
+    if not key:
+        return compute()
+    key = f"{key}:{name}"
+    value = store().get(key)
+    if value is None:
+        value = compute()
+        store().set(key, value, TIMEOUT_SECONDS)
+    return value
 
 
 # --- invalidation ---------------------------------------------------------------

@@ -47,10 +47,15 @@ def pending_count(mentor_or_id) -> int:
     return SessionRequest.objects.filter(mentor_id=mentor_id, status=Status.PENDING).count()
 
 
-def filter_counts(mentor) -> dict[str, int]:
-    """Pending / Answered counts in one query."""
-    return SessionRequest.objects.filter(mentor=mentor).aggregate(
-        **{key: Count("pk", filter=Q(status__in=sts)) for key, sts in FILTER_STATUSES.items()}
+def filter_counts(mentor, page: Page | None = None) -> dict[str, int]:
+    """Pending / Answered counts in one query; with the `requests_page()` shown
+    beside them, cached under its key (they change with the same writes)."""
+    return cache.cached_with_page(
+        page,
+        "counts",
+        lambda: SessionRequest.objects.filter(mentor=mentor).aggregate(
+            **{key: Count("pk", filter=Q(status__in=sts)) for key, sts in FILTER_STATUSES.items()}
+        ),
     )
 
 

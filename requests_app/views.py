@@ -42,7 +42,7 @@ def _which(value: str | None) -> str:
 def _tab_context(request, which: str, **extra) -> dict:
     params = request.POST if request.method == "POST" else request.GET
     page = requests_page(request.user, which, params.get("page"), PAGE_SIZE)  # rows cached
-    counts = filter_counts(request.user)
+    counts = filter_counts(request.user, page)
     return {
         "which": which,
         "filters": [(key, label, counts[key]) for key, label in FILTERS],

@@ -56,13 +56,18 @@ def overlapping_sessions(
     return [s for s in candidates if s.ends_at > start]
 
 
-def subtab_counts(mentor) -> dict[str, int]:
-    """Draft / Scheduled / Past counts in one query."""
-    return Session.objects.filter(mentor=mentor).aggregate(
-        **{
-            key: Count("pk", filter=Q(status__in=statuses))
-            for key, statuses in SUBTAB_STATUSES.items()
-        }
+def subtab_counts(mentor, page: Page | None = None) -> dict[str, int]:
+    """Draft / Scheduled / Past counts in one query; with the `sessions_page()`
+    shown beside them, cached under its key (they change with the same writes)."""
+    return cache.cached_with_page(
+        page,
+        "counts",
+        lambda: Session.objects.filter(mentor=mentor).aggregate(
+            **{
+                key: Count("pk", filter=Q(status__in=statuses))
+                for key, statuses in SUBTAB_STATUSES.items()
+            }
+        ),
     )
 
 

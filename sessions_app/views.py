@@ -51,7 +51,7 @@ def _panel_context(request, status: str, **extra) -> dict:
     # Its rendered rows are cached (the template's {% cachedrows %} leaves out
     # rows holding a CSRF token or live presence).
     page = sessions_page(request.user, status, order, params.get("page"), PAGE_SIZE)
-    counts = subtab_counts(request.user)
+    counts = subtab_counts(request.user, page)
     return {
         "status": status,
         "subtabs": [(key, label, counts[key]) for key, label in SUBTABS],

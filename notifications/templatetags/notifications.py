@@ -45,6 +45,11 @@ def notification_banners(context) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
+    if queries.open_urgent_urls(user) == frozenset():
+        # Usually so, and known without a query: kept per process under the
+        # user's stamp read with this request (the middleware asked it already).
+        # The banner query with its rules costs more than the rest of a page.
+        return ""
     banners = queries.open_banners(user)
     if not banners:
         return ""

@@ -9,6 +9,7 @@ or a write path around its invalidation, fails here.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -66,6 +67,11 @@ def tab(client, url) -> str:
     return client.get(url, HTTP_HX_REQUEST="true").content.decode()
 
 
+def counts(html: str) -> dict[str, str]:
+    """The counts on the subtabs / filters (data-count="key">n<)."""
+    return dict(re.findall(r'data-count="(\w+)"[^>]*>(\d+)<', html))
+
+
 def test_a_payout_request_lowers_the_available_balance(ann, committed):
     ledger(ann, "100.00", created_at=ago(days=30))
     assert earnings.balances(ann).available == Decimal("100.00")
@@ -120,11 +126,15 @@ def test_a_request_and_its_answer_change_the_rows_and_figures(ann, lea, committe
         sent = requests.create_request(
             lea, ann, topic="Help with SQL", preferred_times=[ago(days=-3)]
         )
-    assert "Help with SQL" in tab(client, REQUESTS)
+    html = tab(client, REQUESTS)
+    assert "Help with SQL" in html
+    assert counts(html) == {"pending": "1", "answered": "0"}  # cached with the rows
     assert analytics.analytics(ann, "30d").declined == 0
     with committed():
         requests.decline_request(ann, sent, "Busy")
-    assert "Help with SQL" not in tab(client, REQUESTS)
+    html = tab(client, REQUESTS)
+    assert "Help with SQL" not in html
+    assert counts(html) == {"pending": "0", "answered": "1"}
     assert analytics.analytics(ann, "30d").declined == 1
 
 
@@ -133,10 +143,15 @@ def test_a_publish_and_a_booking_change_the_session_rows(ann, lea, committed):
     draft = services.create_session(
         ann, title="Draft to publish", starts_at=ago(days=-5), duration_minutes=60, capacity=3
     )
-    assert "Draft to publish" in tab(client, DRAFTS)
+    html = tab(client, DRAFTS)
+    assert "Draft to publish" in html and "1 session · " in html
+    assert counts(html) == {"draft": "1", "scheduled": "0", "past": "0"}  # cached with the rows
     with committed():
         services.publish_session(ann, draft)
-    assert "Draft to publish" not in tab(client, DRAFTS)
+    html = tab(client, DRAFTS)
+    assert "Draft to publish" not in html
+    assert counts(html) == {"draft": "0", "scheduled": "1", "past": "0"}
+    assert "1 session · " in tab(client, SCHEDULED)  # the paginator's count, cached too
     assert f'id="participants-{draft.pk}"' in tab(client, SCHEDULED)
     assert "0 / 3" in tab(client, SCHEDULED)
     with committed():

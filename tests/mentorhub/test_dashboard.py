@@ -91,3 +91,46 @@ def test_static_css_is_served(anon_client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("css/dist/styles.css")
+
+
+def _selected_tab(html: str) -> str:
+    import re
+
+    return re.search(r'id="tab-(\w+)" role="tab"[^>]*aria-selected="true"', html).group(1)
+
+
+def _badge(html: str) -> str:
+    import re
+
+    return re.search(r'id="requests-badge"[^>]*>(\d+)<', html).group(1)
+
+
+def test_the_tab_bar_follows_the_tab_and_the_pending_count(mentor, mentor_client, learner):
+    # The bar's markup is kept per process per (tab, count, out of band): every
+    # one of those must still show in it.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from requests_app.services import create_request
+
+    fragment = {"HX-Request": "true"}
+    for url, tab in [
+        ("/mentor/dashboard/earnings/", "earnings"),
+        ("/mentor/dashboard/analytics/", "analytics"),
+        ("/mentor/dashboard/sessions/draft/", "sessions"),
+    ]:
+        for headers in ({}, fragment):
+            html = mentor_client.get(url, headers=headers).content.decode()
+            assert _selected_tab(html) == tab
+            assert _badge(html) == "0"
+            bar = html[html.index('id="dashboard-tabs"') - 30 : html.index('id="dashboard-tabs"')]
+            assert ("hx-swap-oob" in html[html.index("<nav") : html.index("<nav") + 80]) == (
+                headers == fragment
+            ), bar
+    create_request(
+        learner, mentor, topic="Help", preferred_times=[timezone.now() + timedelta(days=3)]
+    )
+    for headers in ({}, fragment):
+        html = mentor_client.get("/mentor/dashboard/earnings/", headers=headers).content.decode()
+        assert _badge(html) == "1"

@@ -72,3 +72,19 @@ def test_only_a_signed_in_users_page_load_counts(mentor):
     assert not is_page_load(request(user=AnonymousUser()))
     assert not is_page_load(request(HTTP_HX_REQUEST="true"))
     assert not is_page_load(request(path="/api/me/"))
+
+
+def test_a_new_alert_shows_on_the_next_page_after_pages_without_any(mentor, mentor_client):
+    # With no open urgent alert the banners need no query (known per process
+    # under the user's stamp); a new alert changes the stamp.
+    from accounts.user_cache import user_stamp
+    from notifications.queries import open_urgent_urls
+
+    page = "/mentor/dashboard/requests/"
+    assert "Payout failed" not in mentor_client.get(page).content.decode()
+    assert user_stamp(mentor) and open_urgent_urls(mentor) == frozenset()
+    with CaptureQueriesContext(connection) as ctx:
+        mentor_client.get(page)
+    assert not [q for q in ctx.captured_queries if "EXISTS" in q["sql"].upper()]
+    make_notification(mentor, "Payout failed", level="urgent", url=EARNINGS)
+    assert "Payout failed" in mentor_client.get(page).content.decode()
