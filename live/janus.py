@@ -111,6 +111,59 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+# Janus configs (str.format; braces doubled): the core, then the WebSockets transport.
+JANUS_JCFG = """general: {{
+\tconfigs_folder = "{folder}"
+\tplugins_folder = "{lib}/plugins"
+\ttransports_folder = "{lib}/transports"
+\tevents_folder = "{lib}/events"
+\tloggers_folder = "{lib}/loggers"
+\tdebug_level = 3
+\tapi_secret = "{api_secret}"
+\ttoken_auth = true
+\ttoken_auth_secret = "{token_auth_secret}"
+\tadmin_secret = "{admin_secret}"
+\tsession_timeout = 60
+\tserver_name = "MentorHub"
+\tprotected_folders = ["/bin", "/boot", "/dev", "/etc", "/lib", "/proc", "/sbin", "/sys", "/usr", "/var"]
+}}
+certificates: {{
+}}
+media: {{
+\trtp_port_range = "{rtp_low}-{rtp_high}"
+}}
+nat: {{
+\tnice_debug = false
+\t{nat}
+}}
+plugins: {{
+\tdisable = "{disabled_plugins}"
+}}
+transports: {{
+\tdisable = "{disabled_transports}"
+}}
+loggers: {{
+\tdisable = "libjanus_jsonlog.so"
+}}
+events: {{
+\tbroadcast = false
+}}
+"""
+
+WEBSOCKETS_JCFG = """general: {{
+\tjson = "compact"
+\tws = true
+\tws_port = {port}
+\tws_ip = "{host}"
+\twss = false
+}}
+admin: {{
+\tadmin_ws = false
+\tadmin_wss = false
+}}
+"""
+
+
 def write_config(
     directory: str | os.PathLike,
     *,
@@ -135,60 +188,24 @@ def write_config(
     disabled_plugins = ",".join(p for p in plugins if p != "libjanus_videoroom.so")
     disabled_transports = ",".join(t for t in transports if t != "libjanus_websockets.so")
     nat = 'ice_enforce_list = "lo"\n\tignore_mdns = true' if loopback else "ignore_mdns = true"
-    main = f"""general: {{
-\tconfigs_folder = "{folder}"
-\tplugins_folder = "{lib}/plugins"
-\ttransports_folder = "{lib}/transports"
-\tevents_folder = "{lib}/events"
-\tloggers_folder = "{lib}/loggers"
-\tdebug_level = 3
-\tapi_secret = "{api_secret}"
-\ttoken_auth = true
-\ttoken_auth_secret = "{token_secret(api_secret)}"
-\tadmin_secret = "{_derive(api_secret, "mentorhub-janus-admin-api")}"
-\tsession_timeout = 60
-\tserver_name = "MentorHub"
-\tprotected_folders = ["/bin", "/boot", "/dev", "/etc", "/lib", "/proc", "/sbin", "/sys", "/usr", "/var"]
-}}
-certificates: {{
-}}
-media: {{
-\trtp_port_range = "{rtp_ports[0]}-{rtp_ports[1]}"
-}}
-nat: {{
-\tnice_debug = false
-\t{nat}
-}}
-plugins: {{
-\tdisable = "{disabled_plugins}"
-}}
-transports: {{
-\tdisable = "{disabled_transports}"
-}}
-loggers: {{
-\tdisable = "libjanus_jsonlog.so"
-}}
-events: {{
-\tbroadcast = false
-}}
-"""
+    main = JANUS_JCFG.format(
+        folder=folder,
+        lib=lib,
+        api_secret=api_secret,
+        token_auth_secret=token_secret(api_secret),
+        admin_secret=_derive(api_secret, "mentorhub-janus-admin-api"),
+        rtp_low=rtp_ports[0],
+        rtp_high=rtp_ports[1],
+        nat=nat,
+        disabled_plugins=disabled_plugins,
+        disabled_transports=disabled_transports,
+    )
     (folder / "janus.jcfg").write_text(main)
     (folder / "janus.plugin.videoroom.jcfg").write_text(
         f'general: {{\n\tadmin_key = "{admin_key(api_secret)}"\n\tlock_rtp_forward = true\n}}\n'
     )
     (folder / "janus.transport.websockets.jcfg").write_text(
-        f"""general: {{
-\tjson = "compact"
-\tws = true
-\tws_port = {port}
-\tws_ip = "{host}"
-\twss = false
-}}
-admin: {{
-\tadmin_ws = false
-\tadmin_wss = false
-}}
-"""
+        WEBSOCKETS_JCFG.format(port=port, host=host)
     )
     for name in ("janus.jcfg", "janus.plugin.videoroom.jcfg", "janus.transport.websockets.jcfg"):
         os.chmod(folder / name, 0o600)

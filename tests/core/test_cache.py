@@ -14,8 +14,9 @@ from django.test import RequestFactory
 from accounts.models import MentorProfile, User
 from core import cache
 from earnings.models import LedgerEntry, Payout
+from policies.models import CancellationPolicy
 from requests_app.models import SessionRequest
-from sessions_app.models import Booking, Review, Session
+from sessions_app.models import Booking, Review, Session, WaitlistEntry
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,8 @@ def test_each_app_registers_its_models_with_the_lookup_to_their_mentor():
         SessionRequest: "mentor_id",
         LedgerEntry: "mentor_id",
         Payout: "mentor_id",
+        CancellationPolicy: "mentor_id",
+        WaitlistEntry: "session__mentor_id",
     }
 
 

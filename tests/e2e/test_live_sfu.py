@@ -142,6 +142,30 @@ def room_exists(url: str, secret: str, room: int) -> bool:
         return pool.submit(asyncio.run, ask()).result(timeout=30)
 
 
+def speaks_and_is_ringed(speaker_page, others):
+    """Active speaker: the page speaks (a loud tone instead of the fake mic's brief
+    beeps); Janus's "talking" events ring its tile on the others' pages."""
+    speaker_page.locator("#tiles").click()  # a user gesture: the AudioContext may run
+    speaker_page.evaluate(SPEAK)
+    speaker = speaker_page.evaluate("window.__live.state.myPeer")
+    for page in others:
+        expect(page.locator(f'#tiles [data-peer="{speaker}"]')).to_have_attribute(
+            "data-speaking", "1", timeout=SLOW
+        )
+
+
+def shares_screen(sharer, mpage, opage):
+    """Screen share: a second stream that reaches the others as its own tile."""
+    sharer.get_by_role("button", name="Share screen").click()
+    expect(sharer.locator("#share-btn")).to_have_attribute("aria-pressed", "true")
+    mpage.wait_for_function(SCREEN_WITH_FRAMES, timeout=SLOW)
+    opage.wait_for_function(SCREEN_WITH_FRAMES, timeout=SLOW)
+    receives_cameras(mpage, 2)  # the camera keeps flowing next to the screen
+    screenshot(mpage, "sfu-call-mentor")
+    sharer.get_by_role("button", name="Stop sharing").click()
+    expect(mpage.locator('#tiles [data-presenting="1"]')).to_have_count(0, timeout=SLOW)
+
+
 def test_a_group_call_through_janus(browser, sfu_url, janus_server, mentor, learner, other_learner):
     session = make_session(mentor, capacity=10, title="Django workshop")
     book(session, learner)
@@ -159,27 +183,11 @@ def test_a_group_call_through_janus(browser, sfu_url, janus_server, mentor, lear
     ).to_contain_text("In the room")
     # The mentor's tile is the large one for the learners (same layout as the mesh).
     assert lpage.evaluate(MENTOR_LARGEST)
-    # Active speaker: the learner speaks (a loud tone instead of the fake mic's
-    # brief beeps); Janus's "talking" events ring their tile on the others' pages.
-    lpage.locator("#tiles").click()  # a user gesture: the AudioContext may run
-    lpage.evaluate(SPEAK)
-    speaker = lpage.evaluate("window.__live.state.myPeer")
-    for page in (mpage, opage):
-        expect(page.locator(f'#tiles [data-peer="{speaker}"]')).to_have_attribute(
-            "data-speaking", "1", timeout=SLOW
-        )
+    speaks_and_is_ringed(lpage, (mpage, opage))
     row = JanusRoom.objects.get(session=session)
     assert room_exists(janus_server.url, janus_server.api_secret, row.room_id)
 
-    # Screen share: a second stream that reaches the others as its own tile.
-    lpage.get_by_role("button", name="Share screen").click()
-    expect(lpage.locator("#share-btn")).to_have_attribute("aria-pressed", "true")
-    mpage.wait_for_function(SCREEN_WITH_FRAMES, timeout=SLOW)
-    opage.wait_for_function(SCREEN_WITH_FRAMES, timeout=SLOW)
-    receives_cameras(mpage, 2)  # the camera keeps flowing next to the screen
-    screenshot(mpage, "sfu-call-mentor")
-    lpage.get_by_role("button", name="Stop sharing").click()
-    expect(mpage.locator('#tiles [data-presenting="1"]')).to_have_count(0, timeout=SLOW)
+    shares_screen(lpage, mpage, opage)
 
     # The learner's signaling socket drops: it rejoins, the Janus media never stopped.
     janus_before = lpage.evaluate("window.__sfu.janus.id")

@@ -12,6 +12,7 @@ import io
 import re
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -101,11 +102,93 @@ class Model:
         self.kept_net += booking.amount_paid - fee(booking.amount_paid)
 
 
+def _book(w, a, b):
+    session = Session.objects.get(pk=w.sessions[b].pk)
+    try:
+        services.book_session(w.learners[a], session)
+    except DomainError:
+        pass
+
+
+def _cancel(w, a, b):
+    booking = (
+        Booking.objects.select_related("session")
+        .filter(learner=w.learners[a], session=w.sessions[b], status="booked")
+        .first()
+    )
+    if booking is None:
+        return
+    try:
+        before = timezone.now()
+        services.cancel_booking(w.learners[a], booking)
+    except DomainError:
+        return
+    w.model.learner_cancel(booking, before)
+
+
+def _mentor_cancel(w, a, b, no_show=False):
+    session = Session.objects.get(pk=w.sessions[a].pk)
+    if session.status != "scheduled":
+        return
+    booked = list(Booking.objects.filter(session=session, status="booked"))
+    if not no_show:
+        services.cancel_session(w.mentor, session, "Sorry")
+    else:  # its start passed 20 minutes ago without the mentor
+        Session.objects.filter(pk=session.pk).update(
+            starts_at=timezone.now() - timedelta(minutes=20)
+        )
+        services.cancel_unstarted_sessions()
+    for booking in booked:
+        w.model.settle(booking, booking.amount_paid)
+
+
+def _reschedule(w, a, b):
+    session = Session.objects.get(pk=w.sessions[a].pk)
+    if session.status != "scheduled" or session.starts_at <= timezone.now():
+        return
+    services.reschedule_session(
+        w.mentor, session, session.starts_at + timedelta(minutes=b), "Clash"
+    )
+
+
+def _complete(w, a, b):
+    session = Session.objects.get(pk=w.sessions[a].pk)
+    if session.status != "scheduled":
+        return
+    started = timezone.now() - timedelta(minutes=90)
+    Session.objects.filter(pk=session.pk).update(
+        status="live", starts_at=started, started_at=started
+    )
+    booked = list(Booking.objects.filter(session=session, status="booked").order_by("pk"))
+    for i, booking in enumerate(booked):
+        if b & (1 << i):  # this one joined; the others are no-shows
+            Booking.objects.filter(pk=booking.pk).update(joined_at=started)
+        w.model.held(booking)  # attended or not, the mentor is paid
+    services.end_session(w.mentor, Session.objects.get(pk=session.pk))
+
+
+def _payout(w, a, b):
+    available = compute_balances(w.mentor).available
+    if available >= Decimal("20.00"):
+        payout, _ = earnings.request_payout(w.mentor, available)
+        earnings.mark_paid(payout, "ref-1", actor=w.staff)
+
+
+OPS = {
+    "book": _book,
+    "cancel": _cancel,
+    "mentor_cancel": _mentor_cancel,
+    "mentor_no_show": lambda w, a, b: _mentor_cancel(w, a, b, no_show=True),
+    "reschedule": _reschedule,
+    "complete": _complete,
+    "payout": _payout,
+}
+
+
 def run(data, mentor, learners, staff):
     update_policy(
         mentor, free_cancel_hours=data["hours"], late_cancel_refund_percent=data["percent"]
     )
-    model = Model(data["hours"], data["percent"])
     now = timezone.now()
     sessions = [
         services.create_session(
@@ -119,68 +202,16 @@ def run(data, mentor, learners, staff):
         )
         for i in range(SESSIONS)
     ]
+    world = SimpleNamespace(
+        model=Model(data["hours"], data["percent"]),
+        mentor=mentor,
+        learners=learners,
+        staff=staff,
+        sessions=sessions,
+    )
     for kind, a, b in data["ops"]:
-        if kind == "book":
-            session = Session.objects.get(pk=sessions[b].pk)
-            try:
-                services.book_session(learners[a], session)
-            except DomainError:
-                pass
-        elif kind == "cancel":
-            booking = (
-                Booking.objects.select_related("session")
-                .filter(learner=learners[a], session=sessions[b], status="booked")
-                .first()
-            )
-            if booking is None:
-                continue
-            try:
-                before = timezone.now()
-                services.cancel_booking(learners[a], booking)
-            except DomainError:
-                continue
-            model.learner_cancel(booking, before)
-        elif kind in ("mentor_cancel", "mentor_no_show"):
-            session = Session.objects.get(pk=sessions[a].pk)
-            if session.status != "scheduled":
-                continue
-            booked = list(Booking.objects.filter(session=session, status="booked"))
-            if kind == "mentor_cancel":
-                services.cancel_session(mentor, session, "Sorry")
-            else:  # its start passed 20 minutes ago without the mentor
-                Session.objects.filter(pk=session.pk).update(
-                    starts_at=timezone.now() - timedelta(minutes=20)
-                )
-                services.cancel_unstarted_sessions()
-            for booking in booked:
-                model.settle(booking, booking.amount_paid)
-        elif kind == "reschedule":
-            session = Session.objects.get(pk=sessions[a].pk)
-            if session.status != "scheduled" or session.starts_at <= timezone.now():
-                continue
-            services.reschedule_session(
-                mentor, session, session.starts_at + timedelta(minutes=b), "Clash"
-            )
-        elif kind == "complete":
-            session = Session.objects.get(pk=sessions[a].pk)
-            if session.status != "scheduled":
-                continue
-            started = timezone.now() - timedelta(minutes=90)
-            Session.objects.filter(pk=session.pk).update(
-                status="live", starts_at=started, started_at=started
-            )
-            booked = list(Booking.objects.filter(session=session, status="booked").order_by("pk"))
-            for i, booking in enumerate(booked):
-                if b & (1 << i):  # this one joined; the others are no-shows
-                    Booking.objects.filter(pk=booking.pk).update(joined_at=started)
-                model.held(booking)  # attended or not, the mentor is paid
-            services.end_session(mentor, Session.objects.get(pk=session.pk))
-        elif kind == "payout":
-            available = compute_balances(mentor).available
-            if available >= Decimal("20.00"):
-                payout, _ = earnings.request_payout(mentor, available)
-                earnings.mark_paid(payout, "ref-1", actor=staff)
-    return model
+        OPS[kind](world, a, b)
+    return world.model
 
 
 def check(mentor, model):

@@ -77,7 +77,22 @@ def test_the_cancel_dialog_states_the_full_refund_inside_the_free_window(
     assert "30.00" in refund and "in full" in html
 
 
-def test_the_cancel_dialog_states_no_refund_late(mentor, learner, learner_client):
+def test_the_cancel_dialog_states_the_late_share(mentor, learner, learner_client):
+    session = make_session(mentor, starts_at=timezone.now() + timedelta(hours=2))
+    booking = make_booking(session, learner)
+    paid = Decimal(booking.amount_paid)
+    assert paid and refund_for(booking) == (paid / 2).quantize(Decimal("0.01"))  # default 50 %
+    html = learner_client.get(f"/bookings/{booking.pk}/cancel/", **HX).content.decode()
+    stated = html[html.index("data-refund>") :][:120]
+    assert str(refund_for(booking)) in stated and "back (of" in html
+
+
+def test_the_cancel_dialog_states_no_refund_late_under_a_strict_policy(
+    mentor, learner, learner_client
+):
+    from policies.services import update_policy
+
+    update_policy(mentor, free_cancel_hours=24, late_cancel_refund_percent=0)
     session = make_session(mentor, starts_at=timezone.now() + timedelta(hours=2))
     booking = make_booking(session, learner)
     assert refund_for(booking) == Decimal("0.00")
