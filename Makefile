@@ -79,6 +79,7 @@ run-https: css .secret_key
 # then everything again on PostgreSQL + Redis when they are reachable.
 test: css
 	scripts/ensure-chromium
+	scripts/ensure-janus
 	scripts/ensure-quality-tools
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
