@@ -6,35 +6,13 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from accounts.tokens import issue_tokens
 from mentorhub.asgi import application
 from tests.conftest import jwt_client
+from tests.support.sockets import pair_cookie, ready_notification_socket, token_pair, ws_headers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 SIGNED_OUT = 4001
-
-
-@sync_to_async
-def _pair(user) -> tuple[str, str]:
-    refresh, access = issue_tokens(user)
-    return str(refresh), str(access)
-
-
-def _headers(pair) -> list[tuple[bytes, bytes]]:
-    refresh, access = pair
-    cookie = f"{settings.JWT_ACCESS_COOKIE}={access}; {settings.JWT_REFRESH_COOKIE}={refresh}"
-    return [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie.encode())]
-
-
-async def ready_socket(pair) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(application, "/ws/notifications/", headers=_headers(pair))
-    connected, _ = await comm.connect()
-    assert connected
-    await comm.send_json_to({"type": "hello", "last_id": 0})
-    while (await comm.receive_json_from(timeout=2))["type"] != "ready":
-        pass
-    return comm
 
 
 @sync_to_async
@@ -52,9 +30,13 @@ def _page_status(pair) -> int:
 
 
 async def test_it_closes_every_socket_of_the_user_and_no_device_can_reconnect(mentor, learner):
-    here, phone = await _pair(mentor), await _pair(mentor)
-    sockets = [await ready_socket(here), await ready_socket(phone), await ready_socket(phone)]
-    bystander = await ready_socket(await _pair(learner))
+    here, phone = await token_pair(mentor), await token_pair(mentor)
+    sockets = [
+        await ready_notification_socket(here),
+        await ready_notification_socket(phone),
+        await ready_notification_socket(phone),
+    ]
+    bystander = await ready_notification_socket(await token_pair(learner))
 
     assert await _sign_out_everywhere(here) == 302
 
@@ -62,7 +44,9 @@ async def test_it_closes_every_socket_of_the_user_and_no_device_can_reconnect(me
         assert await comm.receive_output(timeout=2) == {"type": "websocket.close", "code": 4001}
     # The phone's cookies (its own refresh token) are revoked too: no page, no socket.
     assert await _page_status(phone) == 302
-    again = WebsocketCommunicator(application, "/ws/notifications/", headers=_headers(phone))
+    again = WebsocketCommunicator(
+        application, "/ws/notifications/", headers=ws_headers(pair_cookie(phone))
+    )
     connected, _ = await again.connect()
     assert connected  # accepted only to say why it closes
     assert await again.receive_output(timeout=2) == {"type": "websocket.close", "code": SIGNED_OUT}

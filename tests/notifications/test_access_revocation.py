@@ -6,35 +6,13 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from accounts.tokens import issue_tokens
 from mentorhub.asgi import application
 from tests.conftest import jwt_client
+from tests.support.sockets import pair_cookie, ready_notification_socket, token_pair, ws_headers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 SIGNED_OUT = 4001  # realtime.js refreshes; a signed-out browser then goes to /login/
-
-
-@sync_to_async
-def _pair(user) -> tuple[str, str]:
-    refresh, access = issue_tokens(user)
-    return str(refresh), str(access)
-
-
-def _headers(pair: tuple[str, str]) -> list[tuple[bytes, bytes]]:
-    refresh, access = pair
-    cookie = f"{settings.JWT_ACCESS_COOKIE}={access}; {settings.JWT_REFRESH_COOKIE}={refresh}"
-    return [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie.encode())]
-
-
-async def ready_socket(pair) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(application, "/ws/notifications/", headers=_headers(pair))
-    connected, _ = await comm.connect()
-    assert connected
-    await comm.send_json_to({"type": "hello", "last_id": 0})
-    while (await comm.receive_json_from(timeout=2))["type"] != "ready":
-        pass
-    return comm
 
 
 @sync_to_async
@@ -45,10 +23,12 @@ def _log_out(pair) -> int:
 
 
 async def test_signing_out_closes_every_open_notification_socket_of_the_user(mentor, learner):
-    pair = await _pair(mentor)
-    tab_one, tab_two = await ready_socket(pair), await ready_socket(pair)
-    phone = await ready_socket(await _pair(mentor))  # another device of the same user
-    bystander = await ready_socket(await _pair(learner))
+    pair = await token_pair(mentor)
+    tab_one, tab_two = await ready_notification_socket(pair), await ready_notification_socket(pair)
+    phone = await ready_notification_socket(
+        await token_pair(mentor)
+    )  # another device of the same user
+    bystander = await ready_notification_socket(await token_pair(learner))
 
     assert await _log_out(pair) == 302
 
@@ -61,24 +41,26 @@ async def test_signing_out_closes_every_open_notification_socket_of_the_user(men
 
 
 async def test_the_signed_out_cookies_cannot_reopen_a_socket(mentor):
-    pair = await _pair(mentor)
-    comm = await ready_socket(pair)
+    pair = await token_pair(mentor)
+    comm = await ready_notification_socket(pair)
     assert await _log_out(pair) == 302
     assert (await comm.receive_output(timeout=2))["code"] == SIGNED_OUT
 
     # The access token has not expired, but its refresh was revoked at logout.
-    again = WebsocketCommunicator(application, "/ws/notifications/", headers=_headers(pair))
+    again = WebsocketCommunicator(
+        application, "/ws/notifications/", headers=ws_headers(pair_cookie(pair))
+    )
     connected, _ = await again.connect()
     assert connected  # accepted only to say why it closes
     assert await again.receive_output(timeout=2) == {"type": "websocket.close", "code": 4001}
 
     # A device still signed in (its own refresh token) connects as before.
-    other = await ready_socket(await _pair(mentor))
+    other = await ready_notification_socket(await token_pair(mentor))
     await other.disconnect()
 
 
 async def test_deactivating_an_account_closes_its_notification_socket(mentor):
-    comm = await ready_socket(await _pair(mentor))
+    comm = await ready_notification_socket(await token_pair(mentor))
     mentor.is_active = False
     await sync_to_async(mentor.save)()
     assert await comm.receive_output(timeout=2) == {"type": "websocket.close", "code": 4001}

@@ -42,3 +42,33 @@ async def ws(user, path: str, **kwargs) -> WebsocketCommunicator:
     connected, _ = await comm.connect()
     assert connected, f"{path} refused {user}"
     return comm
+
+
+# --- A signed-in browser's token pair (the refresh and access cookies) -------------
+
+
+@sync_to_async
+def token_pair(user) -> tuple[str, str]:
+    """(refresh, access) freshly issued for `user`, as the login sets them."""
+    from accounts.tokens import issue_tokens
+
+    refresh, access = issue_tokens(user)
+    return str(refresh), str(access)
+
+
+def pair_cookie(pair: tuple[str, str]) -> str:
+    from django.conf import settings
+
+    refresh, access = pair
+    return f"{settings.JWT_ACCESS_COOKIE}={access}; {settings.JWT_REFRESH_COOKIE}={refresh}"
+
+
+async def ready_notification_socket(pair: tuple[str, str]) -> WebsocketCommunicator:
+    """/ws/notifications/ with both cookies, after the hello → ready handshake."""
+    comm = await communicator(None, "/ws/notifications/", cookie=pair_cookie(pair))
+    connected, _ = await comm.connect()
+    assert connected
+    await comm.send_json_to({"type": "hello", "last_id": 0})
+    while (await comm.receive_json_from(timeout=2))["type"] != "ready":
+        pass
+    return comm
