@@ -68,6 +68,23 @@ def month_start_utc(month: dt.date, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime(month.year, month.month, 1, tzinfo=tz).astimezone(dt.UTC)
 
 
+def _create_months(mentor_id: int, zone: str, tz: ZoneInfo, months) -> None:
+    """Rollup rows for these local months (with their UTC span); existing ones stay."""
+    MonthRollup.objects.bulk_create(
+        [
+            MonthRollup(
+                mentor_id=mentor_id,
+                tz=zone,
+                month=m,
+                starts=month_start_utc(m, tz),
+                ends=month_start_utc(_next_month(m), tz),
+            )
+            for m in months
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def _local_month(moment: dt.datetime, tz: ZoneInfo) -> dt.date:
     local = moment.astimezone(tz)
     return dt.date(local.year, local.month, 1)
@@ -150,19 +167,7 @@ def _build(mentor, tz: ZoneInfo, missing: list[dt.date]) -> dict[dt.date, MonthF
     try:
         with transaction.atomic():
             MonthRollup.objects.filter(mentor=mentor).exclude(tz=name).delete()
-            MonthRollup.objects.bulk_create(
-                [
-                    MonthRollup(
-                        mentor=mentor,
-                        tz=name,
-                        month=m,
-                        starts=month_start_utc(m, tz),
-                        ends=month_start_utc(_next_month(m), tz),
-                    )
-                    for m in missing
-                ],
-                ignore_conflicts=True,
-            )
+            _create_months(mentor.pk, name, tz, missing)
             seqs = {
                 r["month"]: (r["id"], r["seq"])
                 for r in MonthRollup.objects.filter(mentor=mentor, tz=name, month__in=missing)
@@ -277,19 +282,7 @@ def invalidate(pairs) -> None:
             if zone is not None:
                 tz = ZoneInfo(zone)
                 months = {_local_month(t, tz) for t in bare}
-                MonthRollup.objects.bulk_create(
-                    [
-                        MonthRollup(
-                            mentor_id=mentor_id,
-                            tz=zone,
-                            month=m,
-                            starts=month_start_utc(m, tz),
-                            ends=month_start_utc(_next_month(m), tz),
-                        )
-                        for m in months
-                    ],
-                    ignore_conflicts=True,
-                )
+                _create_months(mentor_id, zone, tz, months)
                 # Ours or a build's that got there first: either is now stale.
                 MonthRollup.objects.filter(mentor_id=mentor_id, tz=zone, month__in=months).update(
                     seq=F("seq") + 1
