@@ -66,8 +66,12 @@ async function openMedia() {
   ui.renderPrejoin();
   media.startMeter();
   // Joined before the devices answered (the session went live while the page
-  // was still asking): show the tracks that arrived and tell the room.
-  if (state.joined) mediaChanged();
+  // was still asking): show the tracks that arrived and tell the room. Through
+  // Janus the publisher may already be sending empty tracks: fill them in.
+  if (state.joined) {
+    mediaChanged();
+    if (SFU) sfu.devicesChanged();
+  }
 }
 
 async function switchDevice(kind) {
