@@ -1156,7 +1156,7 @@ def bench_sfu(smoke: bool, results: dict) -> None:
     from bench import sfu
 
     try:
-        results["sfu"] = sfu.run((1,) if smoke else (1, 3, 6), 2.0 if smoke else 8.0)
+        results["sfu"] = sfu.run((1,) if smoke else (1, 3, 6, 10), 2.0 if smoke else 8.0)
     except Exception as exc:  # a broken Janus must not lose the rest of the run
         results["sfu"] = {"error": repr(exc)}
 

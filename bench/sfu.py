@@ -201,7 +201,7 @@ async def _measure(
     return rows
 
 
-def run(counts=(1, 3, 6), seconds: float = 8.0) -> dict:
+def run(counts=(1, 3, 6, 10), seconds: float = 8.0) -> dict:
     """Start a Janus, measure each N, stop it. {"rows": [...]} or {"skipped": why}."""
     if not janus.binary():
         return {"skipped": "janus binary not found (apt-get install janus)"}
