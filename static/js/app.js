@@ -135,6 +135,48 @@
     if (!event.shiftKey && (active === last || outside)) { event.preventDefault(); first.focus(); }
   });
 
+  // Every tab fragment sends the tab bar out of band to move the selection.
+  // Replacing the bar would drop the focused tab, and htmx then focuses its
+  // successor right after inserting the new panel: a forced style and layout
+  // pass over the whole new panel inside the swap (~5–35 ms a click, #19). When
+  // the fragment's bar has the same tabs, update them in place instead (state,
+  // classes, badge): the focus stays where it was, nothing is re-processed.
+  function sameTabs(current, fresh) {
+    if (current.length !== fresh.length) return false;
+    for (let i = 0; i < current.length; i++) {
+      if (current[i].id !== fresh[i].id) return false;
+      for (const name of current[i].getAttributeNames()) {
+        if (name.startsWith("hx-") && current[i].getAttribute(name) !== fresh[i].getAttribute(name)) return false;
+      }
+    }
+    return true;
+  }
+  function copyAttributes(from, to) {
+    for (const name of to.getAttributeNames()) {
+      if (!from.hasAttribute(name)) to.removeAttribute(name);
+    }
+    for (const name of from.getAttributeNames()) {
+      if (to.getAttribute(name) !== from.getAttribute(name)) to.setAttribute(name, from.getAttribute(name));
+    }
+  }
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target || target.id !== "dashboard-tabs" || !event.detail.fragment) return;
+    const nav = event.detail.fragment.querySelector ? event.detail.fragment.querySelector("#dashboard-tabs") : null;
+    if (!nav) return;
+    const current = Array.from(target.querySelectorAll('[role="tab"]'));
+    const fresh = Array.from(nav.querySelectorAll('[role="tab"]'));
+    if (!current.length || !sameTabs(current, fresh)) return;
+    fresh.forEach(function (tab, i) {
+      copyAttributes(tab, current[i]);
+      if (current[i].innerHTML !== tab.innerHTML) {
+        current[i].replaceChildren(...tab.childNodes);
+        if (window.htmx) window.htmx.process(current[i]);
+      }
+    });
+    event.detail.shouldSwap = false;
+  });
+
   // A tab swap replaces the tab list (out of band), which drops the focus on
   // <body>: put it back on the selected tab. Several swaps may settle (the
   // panel, then anything it loads), so keep doing it briefly after a tab change.
