@@ -135,6 +135,80 @@
     if (!event.shiftKey && (active === last || outside)) { event.preventDefault(); first.focus(); }
   });
 
+  // Every tab fragment sends the tab bar out of band to move the selection.
+  // Replacing the bar would drop the focused tab, and htmx then focuses its
+  // successor right after inserting the new panel: a forced style and layout
+  // pass over the whole new panel inside the swap (~5–35 ms a click, #19). When
+  // the fragment's bar has the same tabs, update them in place instead (state,
+  // classes, badge): the focus stays where it was, nothing is re-processed.
+  function sameTabs(current, fresh) {
+    if (current.length !== fresh.length) return false;
+    for (let i = 0; i < current.length; i++) {
+      if (current[i].id !== fresh[i].id) return false;
+      for (const name of current[i].getAttributeNames()) {
+        if (name.startsWith("hx-") && current[i].getAttribute(name) !== fresh[i].getAttribute(name)) return false;
+      }
+    }
+    return true;
+  }
+  function copyAttributes(from, to) {
+    for (const name of to.getAttributeNames()) {
+      if (!from.hasAttribute(name)) to.removeAttribute(name);
+    }
+    for (const name of from.getAttributeNames()) {
+      if (to.getAttribute(name) !== from.getAttribute(name)) to.setAttribute(name, from.getAttribute(name));
+    }
+  }
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target || target.id !== "dashboard-tabs" || !event.detail.fragment) return;
+    const nav = event.detail.fragment.querySelector ? event.detail.fragment.querySelector("#dashboard-tabs") : null;
+    if (!nav) return;
+    const current = Array.from(target.querySelectorAll('[role="tab"]'));
+    const fresh = Array.from(nav.querySelectorAll('[role="tab"]'));
+    if (!current.length || !sameTabs(current, fresh)) return;
+    fresh.forEach(function (tab, i) {
+      copyAttributes(tab, current[i]);
+      if (current[i].innerHTML !== tab.innerHTML) {
+        current[i].replaceChildren(...tab.childNodes);
+        if (window.htmx) window.htmx.process(current[i]);
+      }
+    });
+    event.detail.shouldSwap = false;
+  });
+
+  // Leaving a tab, htmx cleans up every element of the old panel before removing
+  // it: two events each (camelCase and kebab-case), ~1,800 for Analytics, the
+  // largest part of the swap (#19). Only the elements htmx initialised (hx-*
+  // attributes: listeners, timers) need that. Once the swap of the panel is
+  // decided (window, bubbling: after every other handler), remove at once the
+  // parts of the old panel that hold none of them nor the focus; htmx cleans the
+  // rest as before. Only for a plain innerHTML swap with no delay.
+  const HTMX_DATA = "htmx-internal-data";
+  const SWAP_ATTRS = "[hx-swap],[data-hx-swap],[hx-select],[data-hx-select],[hx-select-oob],[data-hx-select-oob]";
+  window.addEventListener("htmx:beforeSwap", function (event) {
+    const detail = event.detail;
+    const panel = detail.target;
+    if (event.defaultPrevented || !detail.shouldSwap || !panel || panel.id !== "tab-panel") return;
+    if (detail.swapOverride || detail.selectOverride || detail.select || !detail.requestConfig) return;
+    const elt = detail.requestConfig.elt;
+    if (!elt || !elt.closest || elt.closest(SWAP_ATTRS)) return;
+    const xhr = detail.xhr;
+    if (!xhr || xhr.getResponseHeader("HX-Reswap") || xhr.getResponseHeader("HX-Reselect")) return;
+    const keep = new Set();
+    const active = document.activeElement;
+    panel.querySelectorAll("*").forEach(function (el) {
+      if (!el[HTMX_DATA] && el !== active) return;
+      for (let node = el; node && node !== panel && !keep.has(node); node = node.parentNode) keep.add(node);
+    });
+    (function prune(parent) {
+      Array.from(parent.children).forEach(function (child) {
+        if (keep.has(child)) prune(child);
+        else child.remove();
+      });
+    })(panel);
+  });
+
   // A tab swap replaces the tab list (out of band), which drops the focus on
   // <body>: put it back on the selected tab. Several swaps may settle (the
   // panel, then anything it loads), so keep doing it briefly after a tab change.

@@ -25,7 +25,7 @@
   }
 
   function zonesOf(select) {
-    return Array.from(select.querySelectorAll("option")).filter(function (o) { return o.value; }).map(function (o) {
+    return Array.from(select.querySelectorAll("option")).filter(function (o) { return o.value && !o.dataset.typed; }).map(function (o) {
       const label = o.textContent.trim();
       const region = o.parentElement.tagName === "OPTGROUP" ? o.parentElement.label : "";
       const country = o.dataset.country || "";
@@ -87,8 +87,13 @@
     wrap.append(input, toggle, list);
     wrap.after(empty);
     empty.after(status);
-    return { select: select, input: input, toggle: toggle, list: list, empty: empty, status: status,
-      zones: zonesOf(select), shown: [], active: -1 };
+    const p = { select: select, input: input, toggle: toggle, list: list, empty: empty, status: status,
+      shown: [], active: -1 };
+    // The ~420 zones are read and folded on first use (typing, opening, leaving
+    // the field), not each time the Profile tab is shown (#19).
+    let zones = null;
+    Object.defineProperty(p, "zones", { get: function () { return zones || (zones = zonesOf(select)); } });
+    return p;
   }
 
   function optionItem(p, zone, index) {
@@ -234,7 +239,8 @@
     if (select.dataset.zoneEnhanced) return;
     select.dataset.zoneEnhanced = "1";
     const p = build(select);
-    p.input.value = select.dataset.zoneTyped || (chosen(p) ? chosen(p).label : "");
+    const current = select.selectedOptions[0];
+    p.input.value = select.dataset.zoneTyped || (current && current.value ? current.textContent.trim() : "");
     wire(p);
   }
 

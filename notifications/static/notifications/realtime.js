@@ -233,8 +233,8 @@ document.addEventListener("keydown", function (event) {
 });
 
 // --- Desktop alerts (opt-in, urgent only, when the page is hidden) --------------
-function alertsOn() {
-  return "Notification" in window && Notification.permission === "granted" &&
+function alertsOn(permission) {
+  return "Notification" in window && (permission || Notification.permission) === "granted" &&
     localStorage.getItem(ALERTS_KEY) === "on";
 }
 
@@ -250,19 +250,24 @@ function desktopAlert(message) {
   } catch (e) { /* some browsers only allow this from a service worker */ }
 }
 
+// Notification.permission asks the browser process (a synchronous round trip,
+// ms under load): read once per render, not per button and per use (#19).
 function renderAlertsToggle(root) {
-  (root || document).querySelectorAll("[data-desktop-alerts]").forEach(function (button) {
-    if (!("Notification" in window)) return;
+  const buttons = (root || document).querySelectorAll("[data-desktop-alerts]");
+  if (!buttons.length || !("Notification" in window)) return;
+  const permission = Notification.permission;
+  const on = alertsOn(permission);
+  buttons.forEach(function (button) {
     button.hidden = false;
     const status = document.querySelector("[data-desktop-alerts-status]");
-    if (Notification.permission === "denied") {
+    if (permission === "denied") {
       button.disabled = true;
       button.textContent = "Desktop alerts blocked";
       if (status) status.textContent = "Your browser blocks alerts from MentorHub. Allow them in the site settings to turn them on.";
       return;
     }
-    button.textContent = alertsOn() ? "Turn off desktop alerts" : "Enable desktop alerts";
-    button.setAttribute("aria-pressed", alertsOn() ? "true" : "false");
+    button.textContent = on ? "Turn off desktop alerts" : "Enable desktop alerts";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
   });
 }
 
