@@ -198,6 +198,19 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def ranges_q(field_name: str, ranges) -> Q:
+    """`field_name` in any of `ranges` ((lo, hi), inclusive, None = open)."""
+    q = Q(pk__in=[])
+    for lo, hi in ranges:
+        part = Q()
+        if lo is not None:
+            part &= Q(**{f"{field_name}__gte": lo})
+        if hi is not None:
+            part &= Q(**{f"{field_name}__lte": hi})
+        q |= part
+    return q
+
+
 def _first_activity(mentor) -> dt.datetime | None:
     """The oldest instant any of the mentor's figures can come from (two indexed queries)."""
     firsts = [
@@ -234,15 +247,7 @@ class _Window:
         """The additive parts' filter: the period, or only `ranges` of it."""
         if self.ranges is None:
             return self.q(field_name)
-        q = Q(pk__in=[])
-        for lo, hi in self.ranges:
-            part = Q()
-            if lo is not None:
-                part &= Q(**{f"{field_name}__gte": lo})
-            if hi is not None:
-                part &= Q(**{f"{field_name}__lte": hi})
-            q |= part
-        return q
+        return ranges_q(field_name, self.ranges)
 
     @property
     def bookings(self):
@@ -291,6 +296,8 @@ def mentor_analytics(
         full = rollups.full_months(tz, since, until, first)
         if full:
             months, stored, window.ranges = rollups.read(mentor, tz, full, since, until)
+            # The SQL spells out the zone's offset changes inside the raw ranges only.
+            window.local = window.local.restricted(window.ranges)
     for month, figures in collect(window).items():
         months.setdefault(month, MonthFigures()).add(figures)
     _finish(window, result, months, stored)
@@ -313,11 +320,14 @@ class MonthFigures:
     fill: dict[str, list] = field(default_factory=dict)
     # learner id → [attended, no-shows]
     learners: dict[int, list[int]] = field(default_factory=dict)
+    # Learners not in `learners`, already counted: [students, repeaters, attended, no-shows]
+    learner_base: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
 
     def add(self, other: MonthFigures) -> None:
         self.sessions += other.sessions
         self.minutes += other.minutes
         self.net += other.net
+        self.learner_base = [a + b for a, b in zip(self.learner_base, other.learner_base)]
         for mine, theirs in (
             (self.ratings, other.ratings),
             (self.popular, other.popular),
@@ -475,10 +485,11 @@ def _finish(w: _Window, result: Analytics, months: dict, stored: MonthFigures) -
     for figures in months.values():
         total.add(figures)
     learners = total.learners.values()
-    result.total_students = sum(1 for att, _ in learners if att >= 1)
-    result.repeat_learners = sum(1 for att, _ in learners if att >= 2)
-    result.attended = sum(att for att, _ in learners)
-    result.no_shows = sum(ns for _, ns in learners)
+    base = total.learner_base
+    result.total_students = base[0] + sum(1 for att, _ in learners if att >= 1)
+    result.repeat_learners = base[1] + sum(1 for att, _ in learners if att >= 2)
+    result.attended = base[2] + sum(att for att, _ in learners)
+    result.no_shows = base[3] + sum(ns for _, ns in learners)
     result.session_count, result.minutes_taught = total.sessions, total.minutes
     result.earnings = total.net.quantize(Decimal("0.01"))
     session_months = {

@@ -101,8 +101,11 @@ def _assert_same(mentor, periods=PERIODS) -> None:
         raw = _figures(mentor_analytics(mentor, period, now=now, use_rollups=False))
         first = _figures(mentor_analytics(mentor, period, now=now))  # builds missing months
         stored = _figures(mentor_analytics(mentor, period, now=now))  # reads them
+        # All time: the previous view stored the learner totals, this one reads them.
+        totals = _figures(mentor_analytics(mentor, period, now=now))
         assert first == raw, period
         assert stored == raw, period
+        assert totals == raw, period
 
 
 @pytest.fixture
@@ -196,5 +199,6 @@ def test_the_cold_view_after_a_write_runs_the_same_queries_for_more_data(learner
     _random_history(large, learners, random.Random(2), n_sessions=80)
     for mentor in (small, large):
         mentor_analytics(mentor, "all")  # the complete months get built once
+        mentor_analytics(mentor, "all")  # and the all-time learner totals
     # Both histories span the same months (at most 430 days back).
     assert _cold_count(small) == _cold_count(large) <= QUERY_BUDGET
