@@ -327,7 +327,7 @@ class MonthFigures:
         self.sessions += other.sessions
         self.minutes += other.minutes
         self.net += other.net
-        self.learner_base = [a + b for a, b in zip(self.learner_base, other.learner_base)]
+        self.learner_base = [a + b for a, b in zip(self.learner_base, other.learner_base, strict=True)]
         for mine, theirs in (
             (self.ratings, other.ratings),
             (self.popular, other.popular),
