@@ -43,7 +43,14 @@ from analytics.models import (
     MonthRollup,
     SlotRollup,
 )
-from analytics.queries import MonthFigures, _next_month, _Window, collect, ranges_q
+from analytics.queries import (
+    SESSION_STATUSES,
+    MonthFigures,
+    _next_month,
+    _Window,
+    collect,
+    ranges_q,
+)
 from core.cache import on_bulk_write
 from core.localtime import LocalTime
 from earnings.models import LedgerEntry
@@ -155,7 +162,9 @@ def read(mentor, tz: ZoneInfo, full: list[dt.date], since, until):
             if s["h"]:
                 stored.held[(s["weekday"], s["hour"])] = s["h"]
     first_start = month_start_utc(full[0], tz)
-    ranges = [(since, first_start - TICK), (month_start_utc(_next_month(full[-1]), tz), until)]
+    ranges = [(month_start_utc(_next_month(full[-1]), tz), until)]
+    if since is not None:  # all time: no figure is older than the first month
+        ranges.insert(0, (since, first_start - TICK))
     if valid:
         if since is None and not missing:  # all time: every complete month
             _read_learner_totals(mentor, name, valid, stored, ranges)
@@ -192,7 +201,11 @@ def _read_learner_totals(mentor, name: str, rows, stored: MonthFigures, ranges) 
         _store_learner_totals(mentor, name, key, stored.learners)
         return
     raw_learners = (
-        Booking.objects.filter(ranges_q("session__starts_at", ranges), session__mentor=mentor)
+        Booking.objects.filter(
+            ranges_q("session__starts_at", ranges),
+            session__mentor=mentor,
+            session__status__in=SESSION_STATUSES,
+        )
         .filter(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
         .order_by()
         .values("learner_id")
