@@ -118,3 +118,30 @@ class LearnerTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.totals_id} learner {self.learner_id}"
+
+
+class ResponseTime(models.Model):
+    """How long the mentor took to answer one request (accepted or declined with
+    `answered_at`), kept by the request's writes (analytics/responses.py).
+
+    `seconds` is computed by the same SQL as the raw median (SecondsBetween), so
+    the median walks the index (mentor, seconds) instead of sorting every request.
+    """
+
+    request = models.OneToOneField(
+        "requests_app.SessionRequest", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    mentor_id = models.IntegerField()
+    created_at = models.DateTimeField()
+    seconds = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["mentor_id", "seconds", "created_at"], name="response_mentor_seconds"
+            ),
+            models.Index(fields=["mentor_id", "created_at"], name="response_mentor_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"request {self.request_id}: {self.seconds:.0f} s"

@@ -15,6 +15,7 @@ ledger entries by their creation, reviews by their creation.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -27,12 +28,16 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    StringAgg,
     Subquery,
     Sum,
+    TextField,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from analytics.models import ResponseTime
 from core import cache
 from core.errors import DomainError
 from core.localtime import LocalTime, SecondsBetween
@@ -259,6 +264,7 @@ class _Window:
     tz: ZoneInfo
     local: LocalTime
     ranges: list[tuple[dt.datetime | None, dt.datetime | None]] | None = None
+    derived: bool = False  # read the tables analytics keeps (ResponseTime), not the rows
 
     def q(self, field_name: str) -> Q:
         return _window_q(field_name, self.since, self.until)
@@ -312,6 +318,7 @@ def mentor_analytics(
     stored = MonthFigures()
     if use_rollups is None:
         use_rollups = settings.ANALYTICS_ROLLUPS
+    window.derived = use_rollups
     if use_rollups and first is not None:
         full = rollups.full_months(tz, since, until, first)
         if full:
@@ -548,31 +555,47 @@ def _requests(w: _Window, result: Analytics) -> None:
     """Requests answered by status, and the median time the mentor took to answer."""
     S = SessionRequest.Status
     responded_q = Q(status__in=[S.ACCEPTED, S.DECLINED], answered_at__isnull=False)
-    qagg = w.requests.aggregate(
-        accepted=Count("id", filter=Q(status=S.ACCEPTED)),
-        declined=Count("id", filter=Q(status=S.DECLINED)),
-        expired=Count("id", filter=Q(status=S.EXPIRED)),
-        responded=Count("id", filter=responded_q),
-    )
+    counts = {
+        "accepted": Count("id", filter=Q(status=S.ACCEPTED)),
+        "declined": Count("id", filter=Q(status=S.DECLINED)),
+        "expired": Count("id", filter=Q(status=S.EXPIRED)),
+    }
+    if w.derived:  # the answer times kept by the writes (analytics/responses.py)
+        qagg = w.requests.aggregate(**counts)
+        answered = ResponseTime.objects.filter(w.q("created_at"), mentor_id=w.mentor.pk)
+        durations, count = answered.order_by("seconds").values_list("seconds", flat=True), None
+    else:
+        qagg = w.requests.aggregate(**counts, responded=Count("id", filter=responded_q))
+        durations = (
+            w.requests.filter(responded_q)
+            .annotate(took=SecondsBetween("answered_at", "created_at"))
+            .order_by("took")
+            .values_list("took", flat=True)
+        )
+        count = qagg["responded"]
     result.accepted, result.declined, result.expired = (
         qagg["accepted"],
         qagg["declined"],
         qagg["expired"],
     )
-    result.median_response_minutes = _median_response_minutes(
-        w.requests.filter(responded_q), qagg["responded"]
-    )
+    if count is None:
+        count = answered.count()
+    result.median_response_minutes = _median_response_minutes(durations, count)
 
 
 def _unmet_times(w: _Window, result: Analytics) -> None:
     """Preferred times of requests declined or left to expire (newest, bounded)."""
     S = SessionRequest.Status
-    unmet_lists = (
+    newest = (
         w.requests.filter(status__in=[S.DECLINED, S.EXPIRED])
-        .order_by("-created_at")
-        .values_list("preferred_times", flat=True)[:UNMET_REQUEST_LIMIT]
+        .order_by("-created_at", "-pk")
+        .values("pk")[:UNMET_REQUEST_LIMIT]
     )
-    result.unmet = _bucket_iso_times(unmet_lists, w.tz)
+    # The lists as one JSON text, decoded at once (not a JSON value per row).
+    text = SessionRequest.objects.filter(pk__in=newest).aggregate(
+        lists=StringAgg(Cast("preferred_times", TextField()), Value(","))
+    )["lists"]
+    result.unmet = _bucket_iso_times(json.loads(f"[{text}]") if text else [], w.tz)
 
 
 def _quarter_ratings(w: _Window, result: Analytics) -> None:
@@ -619,19 +642,15 @@ def _hours(value) -> float | None:
     return float(value) / 3600
 
 
-def _median_response_minutes(answered, count: int) -> float | None:
-    """Median of answered_at − created_at with one ordered OFFSET query."""
+def _median_response_minutes(durations, count: int) -> float | None:
+    """Median of the answer times (`durations`: seconds, ordered) with one OFFSET query."""
     if not count:
         return None
     lo, hi = (count - 1) // 2, count // 2
-    durations = list(
-        answered.annotate(took=SecondsBetween("answered_at", "created_at"))
-        .order_by("took")
-        .values_list("took", flat=True)[lo : hi + 1]
-    )
-    if not durations:  # rows changed between the two queries
+    picked = list(durations[lo : hi + 1])
+    if not picked:  # rows changed between the two queries
         return None
-    minutes = [_hours(d) * 60 for d in durations]
+    minutes = [_hours(d) * 60 for d in picked]
     return round(sum(minutes) / len(minutes), 1)
 
 
