@@ -265,6 +265,8 @@ class _Window:
     local: LocalTime
     ranges: list[tuple[dt.datetime | None, dt.datetime | None]] | None = None
     derived: bool = False  # read the tables analytics keeps (ResponseTime), not the rows
+    # The period's figures per local month (rollups + rows), once collected.
+    months: dict | None = None
 
     def q(self, field_name: str) -> Q:
         return _window_q(field_name, self.since, self.until)
@@ -328,6 +330,8 @@ def mentor_analytics(
     for month, figures in collect(window).items():
         months.setdefault(month, MonthFigures()).add(figures)
     _finish(window, result, months, stored)
+    if use_rollups:
+        window.months = months
     for part in PARTS:
         part(window, result)
     return result
@@ -561,7 +565,8 @@ def _requests(w: _Window, result: Analytics) -> None:
         "expired": Count("id", filter=Q(status=S.EXPIRED)),
     }
     if w.derived:  # the answer times kept by the writes (analytics/responses.py)
-        qagg = w.requests.aggregate(**counts)
+        # Only the statuses counted: the index (mentor, status, created_at) skips the rest.
+        qagg = w.requests.filter(status__in=[S.ACCEPTED, S.DECLINED, S.EXPIRED]).aggregate(**counts)
         answered = ResponseTime.objects.filter(w.q("created_at"), mentor_id=w.mentor.pk)
         durations, count = answered.order_by("seconds").values_list("seconds", flat=True), None
     else:
@@ -602,17 +607,35 @@ def _quarter_ratings(w: _Window, result: Analytics) -> None:
     """Rating of the previous and the current quarter (independent of the period)."""
     this_quarter = _quarter_start(w.until.astimezone(w.tz))
     prev_quarter = _quarter_start(this_quarter - dt.timedelta(days=1))
-    # Two known boundaries: filtered aggregates, no per-row time-zone function.
-    current = Q(created_at__gte=this_quarter)
-    rated = Review.objects.filter(mentor=w.mentor, created_at__gte=prev_quarter).aggregate(
-        prev_avg=Avg("rating", filter=~current),
-        prev_n=Count("id", filter=~current),
-        now_avg=Avg("rating", filter=current),
-        now_n=Count("id", filter=current),
-    )
+    quarters = (("prev", prev_quarter), ("now", this_quarter))
+    if w.months is not None and (w.since is None or w.since <= prev_quarter):
+        # Both quarters lie inside the period: add up their months' ratings.
+        rated = {}
+        for key, start in quarters:
+            first = start.date()
+            last = _next_month(_next_month(_next_month(first)))
+            ratings: dict[int, int] = {}
+            for month, figures in w.months.items():
+                if first <= month < last:
+                    for n, c in figures.ratings.items():
+                        ratings[n] = ratings.get(n, 0) + c
+            count = sum(ratings.values())
+            rated[f"{key}_n"] = count
+            rated[f"{key}_avg"] = sum(n * c for n, c in ratings.items()) / count if count else None
+    else:
+        # Two known boundaries: filtered aggregates, no per-row time-zone function.
+        current = Q(created_at__gte=this_quarter)
+        rated = Review.objects.filter(
+            mentor=w.mentor, created_at__gte=prev_quarter, created_at__lte=w.until
+        ).aggregate(
+            prev_avg=Avg("rating", filter=~current),
+            prev_n=Count("id", filter=~current),
+            now_avg=Avg("rating", filter=current),
+            now_n=Count("id", filter=current),
+        )
     result.quarters = [
         {"quarter": start.date(), "average": round(float(rated[f"{key}_avg"]), 2), "count": n}
-        for key, start in (("prev", prev_quarter), ("now", this_quarter))
+        for key, start in quarters
         if (n := rated[f"{key}_n"])
     ]
 
