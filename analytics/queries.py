@@ -666,12 +666,11 @@ def _hours(value) -> float | None:
 
 
 def _median_response_minutes(durations, count: int) -> float | None:
-    """Median of the answer times (`durations`: seconds, ordered) with one OFFSET query."""
-    if not count:
-        return None
-    lo, hi = (count - 1) // 2, count // 2
+    """Median of the answer times (`durations`: seconds, ordered) with one OFFSET query
+    (run even for none: the view's query count does not depend on the data)."""
+    lo, hi = (max(count, 1) - 1) // 2, count // 2
     picked = list(durations[lo : hi + 1])
-    if not picked:  # rows changed between the two queries
+    if not count or not picked:  # none, or rows changed between the two queries
         return None
     minutes = [_hours(d) * 60 for d in picked]
     return round(sum(minutes) / len(minutes), 1)
