@@ -52,7 +52,7 @@ PERIODS: dict[str, tuple[str, int | None]] = {
     "all": ("All time", None),
 }
 DEFAULT_PERIOD = "90d"
-QUERY_BUDGET = 17  # "all": 2 to find the first month; 3 rollup reads; 6 collectors; 6 others
+QUERY_BUDGET = 15  # "all", cold: 1 first instant; 4 rollup reads; 5 collectors; 5 others
 # Declined/expired requests keep their preferred times in a JSON list; we read
 # the newest ones only, so memory stays bounded however many there are.
 UNMET_REQUEST_LIMIT = 1000
@@ -376,7 +376,7 @@ class MonthFigures:
 
 
 def collect(w: _Window) -> dict[dt.date, MonthFigures]:
-    """The additive figures of `w.rq()` from the rows, per local month (6 queries)."""
+    """The additive figures of `w.rq()` from the rows, per local month (5 queries)."""
     months: dict[dt.date, MonthFigures] = {}
 
     def month(value) -> MonthFigures:
@@ -405,20 +405,6 @@ def _collect_learners(w: _Window, month) -> None:
         month(row["month"]).learners[row["learner"]] = [row["att"], row["ns"]]
 
 
-def _collect_sessions(w: _Window, month) -> None:
-    """Sessions held and minutes taught (by the session's start)."""
-    for row in (
-        Session.objects.filter(w.rq("starts_at"), mentor=w.mentor, status=Session.Status.COMPLETED)
-        .order_by()
-        .annotate(month=w.local.month_expr("starts_at"))
-        .values("month")
-        .annotate(sessions=Count("id"), minutes=Sum("duration_minutes"))
-    ):
-        figures = month(row["month"])
-        figures.sessions += row["sessions"]
-        figures.minutes += row["minutes"] or 0
-
-
 def _collect_ledger(w: _Window, month) -> None:
     """Net earnings (by the entry's creation)."""
     for row in (
@@ -445,11 +431,13 @@ def _collect_ratings(w: _Window, month) -> None:
 
 
 def _collect_times(w: _Window, month) -> None:
-    """Bookings (not cancelled) and held sessions by local weekday × hour.
+    """Bookings (not cancelled) and held sessions by local weekday × hour; sessions
+    held and minutes taught per month (the sums of the same groups).
 
     Bookings are counted per session by an indexed subquery, so the time-zone
     arithmetic runs once per session, not once per booking.
     """
+    held_q = Q(status=Session.Status.COMPLETED)
     active_bookings = (
         Booking.objects.filter(session=OuterRef("pk"))
         .exclude(status=Booking.Status.CANCELLED)
@@ -468,9 +456,15 @@ def _collect_times(w: _Window, month) -> None:
             hr=w.local.hour_expr("starts_at"),
         )
         .values("month", "wd", "hr")
-        .annotate(n=Sum("booked"), held=Count("id", filter=Q(status=Session.Status.COMPLETED)))
+        .annotate(
+            n=Sum("booked"),
+            held=Count("id", filter=held_q),
+            minutes=Sum("duration_minutes", filter=held_q),
+        )
     ):
         figures = month(row["month"])
+        figures.sessions += row["held"]
+        figures.minutes += row["minutes"] or 0
         slot = (w.local.weekday(row["wd"]), w.local.hour(row["hr"]))
         if row["n"]:
             figures.popular[slot] = figures.popular.get(slot, 0) + row["n"]
@@ -509,7 +503,6 @@ def _collect_fill(w: _Window, month) -> None:
 
 COLLECTORS = (
     _collect_learners,
-    _collect_sessions,
     _collect_ledger,
     _collect_ratings,
     _collect_times,

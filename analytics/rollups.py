@@ -5,6 +5,11 @@ period from `MonthRollup` (+ its weekday×hour slots and per-learner counts)
 and only the rest of the period from the rows, so a cold view at 100,000
 bookings reads a few dozen rollup rows instead of every booking.
 
+- All time reads its per-learner counts from `LearnerTotals` (one row per
+  learner over every complete month, keyed on the months' ids and seqs, so any
+  write into one of them, a new month or a zone change makes them unused until
+  the next view stores them again): only the learners the raw ranges also hold
+  are looked up, the rest come as four sums.
 - Months are the mentor's local calendar months (rows keyed on the zone): a
   zone change leaves the old rows unused (and deleted at the next build), so
   weekday × hour and month boundaries follow the new zone, half-hour zones
@@ -123,7 +128,7 @@ def full_months(tz, since, until, first) -> list[dt.date]:
 def read(mentor, tz: ZoneInfo, full: list[dt.date], since, until):
     """(figures per month, the stored months' slots and learners, the raw ranges).
 
-    Months missing or invalidated are built first. 3 queries when all are valid.
+    Months missing or invalidated are built first. 4 queries when all are valid.
     """
     name = str(tz)
     rows = {
