@@ -3,7 +3,8 @@
 Every figure is an aggregate computed by the database (`aggregate`,
 `annotate`, `Trunc*`, `Extract*` in the mentor's time zone).
 `mentor_analytics()` runs a fixed number of queries whatever the data size
-(at most QUERY_BUDGET once the rollups are built); only the rollups (rollups.py) write. `analytics()` is the same,
+(at most QUERY_BUDGET once the rollups are built); only the rollups (rollups.py) write,
+and the answer times (responses.py) follow the requests' writes. `analytics()` is the same,
 cached until the mentor's data changes (core/cache.py; the apps whose rows
 feed the figures watch their models).
 
@@ -299,8 +300,9 @@ def mentor_analytics(
 
     The additive figures of the calendar months wholly inside the period come
     from the monthly rollups (analytics/rollups.py, built on first use); the
-    rest of the period is read from the rows. `use_rollups=False` reads it all
-    from the rows (the reference the tests compare against); None follows
+    rest of the period is read from the rows; the median answer time from
+    `ResponseTime` (responses.py). `use_rollups=False` reads it all from the
+    rows (the reference the tests compare against); None follows
     settings.ANALYTICS_ROLLUPS.
     """
     from analytics import rollups  # the rollups build with the raw collectors below
