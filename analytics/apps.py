@@ -7,6 +7,7 @@ class AnalyticsConfig(AppConfig):
     name = "analytics"
 
     def ready(self):
-        from analytics import rollups
+        from analytics import responses, rollups
 
         rollups.connect()
+        responses.connect()

@@ -72,3 +72,76 @@ class LearnerRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rollup_id} learner {self.learner_id}"
+
+
+class LearnerTotals(models.Model):
+    """A mentor's attended/no-show counts per learner over all the complete months.
+
+    Derived from the `LearnerRollup` rows of every complete local month since
+    the mentor's first data; `key` fingerprints those months' rows (their ids
+    and `seq`, which only ever grow: a write into any of them, a new month or a
+    zone change gives another key), so the totals are used only while no month
+    they add up changed. students/repeaters/attended/no_shows sum the rows.
+    """
+
+    mentor = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    tz = models.CharField(max_length=64)
+    key = models.CharField(max_length=64)
+    students = models.PositiveIntegerField(default=0)  # learners with ≥ 1 attended
+    repeaters = models.PositiveIntegerField(default=0)  # learners with ≥ 2 attended
+    attended = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} learners {self.tz}"
+
+
+class LearnerTotal(models.Model):
+    """One learner's attended and no-show bookings in `totals`' months."""
+
+    totals = models.ForeignKey(
+        LearnerTotals, on_delete=models.CASCADE, related_name="learners", db_index=False
+    )
+    learner_id = models.IntegerField()
+    attended = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Covering: the lookups of the learners seen in the raw part read the index only.
+        indexes = [
+            models.Index(
+                fields=["totals", "learner_id", "attended", "no_shows"], name="learner_total_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.totals_id} learner {self.learner_id}"
+
+
+class ResponseTime(models.Model):
+    """How long the mentor took to answer one request (accepted or declined with
+    `answered_at`), kept by the request's writes (analytics/responses.py).
+
+    `seconds` is computed by the same SQL as the raw median (SecondsBetween), so
+    the median walks the index (mentor, seconds) instead of sorting every request.
+    """
+
+    request = models.OneToOneField(
+        "requests_app.SessionRequest", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    mentor_id = models.IntegerField()
+    created_at = models.DateTimeField()
+    seconds = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["mentor_id", "seconds", "created_at"], name="response_mentor_seconds"
+            ),
+            models.Index(fields=["mentor_id", "created_at"], name="response_mentor_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"request {self.request_id}: {self.seconds:.0f} s"

@@ -3,7 +3,8 @@
 Every figure is an aggregate computed by the database (`aggregate`,
 `annotate`, `Trunc*`, `Extract*` in the mentor's time zone).
 `mentor_analytics()` runs a fixed number of queries whatever the data size
-(at most QUERY_BUDGET once the rollups are built); only the rollups (rollups.py) write. `analytics()` is the same,
+(at most QUERY_BUDGET once the rollups are built); only the rollups (rollups.py) write,
+and the answer times (responses.py) follow the requests' writes. `analytics()` is the same,
 cached until the mentor's data changes (core/cache.py; the apps whose rows
 feed the figures watch their models).
 
@@ -15,24 +16,29 @@ ledger entries by their creation, reviews by their creation.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     Count,
     F,
-    Min,
     OuterRef,
     Q,
+    StringAgg,
     Subquery,
     Sum,
+    TextField,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from analytics.models import ResponseTime
 from core import cache
 from core.errors import DomainError
 from core.localtime import LocalTime, SecondsBetween
@@ -47,7 +53,7 @@ PERIODS: dict[str, tuple[str, int | None]] = {
     "all": ("All time", None),
 }
 DEFAULT_PERIOD = "90d"
-QUERY_BUDGET = 17  # "all": 2 to find the first month; 3 rollup reads; 6 collectors; 6 others
+QUERY_BUDGET = 15  # "all", cold: 1 first instant; 4 rollup reads; 5 collectors; 5 others
 # Declined/expired requests keep their preferred times in a JSON list; we read
 # the newest ones only, so memory stays bounded however many there are.
 UNMET_REQUEST_LIMIT = 1000
@@ -198,13 +204,46 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def ranges_q(field_name: str, ranges) -> Q:
+    """`field_name` in any of `ranges` ((lo, hi), inclusive, None = open)."""
+    q = Q(pk__in=[])
+    for lo, hi in ranges:
+        part = Q()
+        if lo is not None:
+            part &= Q(**{f"{field_name}__gte": lo})
+        if hi is not None:
+            part &= Q(**{f"{field_name}__lte": hi})
+        q |= part
+    return q
+
+
 def _first_activity(mentor) -> dt.datetime | None:
-    """The oldest instant any of the mentor's figures can come from (two indexed queries)."""
-    firsts = [
-        Session.objects.filter(mentor=mentor).aggregate(first=Min("starts_at"))["first"],
-        SessionRequest.objects.filter(mentor=mentor).aggregate(first=Min("created_at"))["first"],
-    ]
+    """The oldest instant an additive figure can come from: the first session's
+    start, ledger entry or review (one query, three indexed minimums)."""
+
+    def oldest(model, field_name):
+        return Subquery(
+            model.objects.filter(mentor=OuterRef("pk")).order_by(field_name).values(field_name)[:1]
+        )
+
+    firsts = (
+        get_user_model()
+        ._base_manager.filter(pk=mentor.pk)
+        .annotate(
+            s=oldest(Session, "starts_at"),
+            l=oldest(LedgerEntry, "created_at"),
+            r=oldest(Review, "created_at"),
+        )
+        .values_list("s", "l", "r")
+        .first()
+    ) or ()
     return min((f for f in firsts if f is not None), default=None)
+
+
+# Every session status: a filter on them (a tautology) lets the session index
+# (mentor, status, starts_at) seek a range of starts instead of reading every session.
+SESSION_STATUSES = list(Session.Status.values)
+NOT_CANCELLED = [s for s in SESSION_STATUSES if s != Session.Status.CANCELLED]
 
 
 def _quarter_start(local: dt.datetime) -> dt.datetime:
@@ -226,6 +265,9 @@ class _Window:
     tz: ZoneInfo
     local: LocalTime
     ranges: list[tuple[dt.datetime | None, dt.datetime | None]] | None = None
+    derived: bool = False  # read the tables analytics keeps (ResponseTime), not the rows
+    # The period's figures per local month (rollups + rows), once collected.
+    months: dict | None = None
 
     def q(self, field_name: str) -> Q:
         return _window_q(field_name, self.since, self.until)
@@ -234,15 +276,7 @@ class _Window:
         """The additive parts' filter: the period, or only `ranges` of it."""
         if self.ranges is None:
             return self.q(field_name)
-        q = Q(pk__in=[])
-        for lo, hi in self.ranges:
-            part = Q()
-            if lo is not None:
-                part &= Q(**{f"{field_name}__gte": lo})
-            if hi is not None:
-                part &= Q(**{f"{field_name}__lte": hi})
-            q |= part
-        return q
+        return ranges_q(field_name, self.ranges)
 
     @property
     def bookings(self):
@@ -266,8 +300,9 @@ def mentor_analytics(
 
     The additive figures of the calendar months wholly inside the period come
     from the monthly rollups (analytics/rollups.py, built on first use); the
-    rest of the period is read from the rows. `use_rollups=False` reads it all
-    from the rows (the reference the tests compare against); None follows
+    rest of the period is read from the rows; the median answer time from
+    `ResponseTime` (responses.py). `use_rollups=False` reads it all from the
+    rows (the reference the tests compare against); None follows
     settings.ANALYTICS_ROLLUPS.
     """
     from analytics import rollups  # the rollups build with the raw collectors below
@@ -287,13 +322,18 @@ def mentor_analytics(
     stored = MonthFigures()
     if use_rollups is None:
         use_rollups = settings.ANALYTICS_ROLLUPS
+    window.derived = use_rollups
     if use_rollups and first is not None:
         full = rollups.full_months(tz, since, until, first)
         if full:
             months, stored, window.ranges = rollups.read(mentor, tz, full, since, until)
+            # The SQL spells out the zone's offset changes inside the raw ranges only.
+            window.local = window.local.restricted(window.ranges)
     for month, figures in collect(window).items():
         months.setdefault(month, MonthFigures()).add(figures)
     _finish(window, result, months, stored)
+    if use_rollups:
+        window.months = months
     for part in PARTS:
         part(window, result)
     return result
@@ -313,11 +353,16 @@ class MonthFigures:
     fill: dict[str, list] = field(default_factory=dict)
     # learner id → [attended, no-shows]
     learners: dict[int, list[int]] = field(default_factory=dict)
+    # Learners not in `learners`, already counted: [students, repeaters, attended, no-shows]
+    learner_base: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
 
     def add(self, other: MonthFigures) -> None:
         self.sessions += other.sessions
         self.minutes += other.minutes
         self.net += other.net
+        self.learner_base = [
+            a + b for a, b in zip(self.learner_base, other.learner_base, strict=True)
+        ]
         for mine, theirs in (
             (self.ratings, other.ratings),
             (self.popular, other.popular),
@@ -333,7 +378,7 @@ class MonthFigures:
 
 
 def collect(w: _Window) -> dict[dt.date, MonthFigures]:
-    """The additive figures of `w.rq()` from the rows, per local month (6 queries)."""
+    """The additive figures of `w.rq()` from the rows, per local month (5 queries)."""
     months: dict[dt.date, MonthFigures] = {}
 
     def month(value) -> MonthFigures:
@@ -348,7 +393,11 @@ def _collect_learners(w: _Window, month) -> None:
     """Attended and no-show bookings per learner (by the session's start)."""
     attended_q = Q(status=Booking.Status.ATTENDED)
     for row in (
-        Booking.objects.filter(w.rq("session__starts_at"), session__mentor=w.mentor)
+        Booking.objects.filter(
+            w.rq("session__starts_at"),
+            session__mentor=w.mentor,
+            session__status__in=SESSION_STATUSES,
+        )
         .filter(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
         .order_by()
         .annotate(month=w.local.month_expr("session__starts_at"))
@@ -356,20 +405,6 @@ def _collect_learners(w: _Window, month) -> None:
         .annotate(att=Count("id", filter=attended_q), ns=Count("id", filter=~attended_q))
     ):
         month(row["month"]).learners[row["learner"]] = [row["att"], row["ns"]]
-
-
-def _collect_sessions(w: _Window, month) -> None:
-    """Sessions held and minutes taught (by the session's start)."""
-    for row in (
-        Session.objects.filter(w.rq("starts_at"), mentor=w.mentor, status=Session.Status.COMPLETED)
-        .order_by()
-        .annotate(month=w.local.month_expr("starts_at"))
-        .values("month")
-        .annotate(sessions=Count("id"), minutes=Sum("duration_minutes"))
-    ):
-        figures = month(row["month"])
-        figures.sessions += row["sessions"]
-        figures.minutes += row["minutes"] or 0
 
 
 def _collect_ledger(w: _Window, month) -> None:
@@ -398,11 +433,13 @@ def _collect_ratings(w: _Window, month) -> None:
 
 
 def _collect_times(w: _Window, month) -> None:
-    """Bookings (not cancelled) and held sessions by local weekday × hour.
+    """Bookings (not cancelled) and held sessions by local weekday × hour; sessions
+    held and minutes taught per month (the sums of the same groups).
 
     Bookings are counted per session by an indexed subquery, so the time-zone
     arithmetic runs once per session, not once per booking.
     """
+    held_q = Q(status=Session.Status.COMPLETED)
     active_bookings = (
         Booking.objects.filter(session=OuterRef("pk"))
         .exclude(status=Booking.Status.CANCELLED)
@@ -412,8 +449,7 @@ def _collect_times(w: _Window, month) -> None:
         .values("c")
     )
     for row in (
-        Session.objects.filter(w.rq("starts_at"), mentor=w.mentor)
-        .exclude(status=Session.Status.CANCELLED)
+        Session.objects.filter(w.rq("starts_at"), mentor=w.mentor, status__in=NOT_CANCELLED)
         .order_by()
         .annotate(
             booked=Coalesce(Subquery(active_bookings), 0),
@@ -422,9 +458,15 @@ def _collect_times(w: _Window, month) -> None:
             hr=w.local.hour_expr("starts_at"),
         )
         .values("month", "wd", "hr")
-        .annotate(n=Sum("booked"), held=Count("id", filter=Q(status=Session.Status.COMPLETED)))
+        .annotate(
+            n=Sum("booked"),
+            held=Count("id", filter=held_q),
+            minutes=Sum("duration_minutes", filter=held_q),
+        )
     ):
         figures = month(row["month"])
+        figures.sessions += row["held"]
+        figures.minutes += row["minutes"] or 0
         slot = (w.local.weekday(row["wd"]), w.local.hour(row["hr"]))
         if row["n"]:
             figures.popular[slot] = figures.popular.get(slot, 0) + row["n"]
@@ -435,7 +477,11 @@ def _collect_times(w: _Window, month) -> None:
 def _collect_fill(w: _Window, month) -> None:
     """Seconds from publication to each booking made before the start, weekend vs weekday."""
     for row in (
-        Booking.objects.filter(w.rq("session__starts_at"), session__mentor=w.mentor)
+        Booking.objects.filter(
+            w.rq("session__starts_at"),
+            session__mentor=w.mentor,
+            session__status__in=SESSION_STATUSES,
+        )
         .exclude(status=Booking.Status.CANCELLED)
         .filter(
             session__published_at__isnull=False,
@@ -459,7 +505,6 @@ def _collect_fill(w: _Window, month) -> None:
 
 COLLECTORS = (
     _collect_learners,
-    _collect_sessions,
     _collect_ledger,
     _collect_ratings,
     _collect_times,
@@ -475,10 +520,11 @@ def _finish(w: _Window, result: Analytics, months: dict, stored: MonthFigures) -
     for figures in months.values():
         total.add(figures)
     learners = total.learners.values()
-    result.total_students = sum(1 for att, _ in learners if att >= 1)
-    result.repeat_learners = sum(1 for att, _ in learners if att >= 2)
-    result.attended = sum(att for att, _ in learners)
-    result.no_shows = sum(ns for _, ns in learners)
+    base = total.learner_base
+    result.total_students = base[0] + sum(1 for att, _ in learners if att >= 1)
+    result.repeat_learners = base[1] + sum(1 for att, _ in learners if att >= 2)
+    result.attended = base[2] + sum(att for att, _ in learners)
+    result.no_shows = base[3] + sum(ns for _, ns in learners)
     result.session_count, result.minutes_taught = total.sessions, total.minutes
     result.earnings = total.net.quantize(Decimal("0.01"))
     session_months = {
@@ -508,48 +554,83 @@ def _requests(w: _Window, result: Analytics) -> None:
     """Requests answered by status, and the median time the mentor took to answer."""
     S = SessionRequest.Status
     responded_q = Q(status__in=[S.ACCEPTED, S.DECLINED], answered_at__isnull=False)
-    qagg = w.requests.aggregate(
-        accepted=Count("id", filter=Q(status=S.ACCEPTED)),
-        declined=Count("id", filter=Q(status=S.DECLINED)),
-        expired=Count("id", filter=Q(status=S.EXPIRED)),
-        responded=Count("id", filter=responded_q),
-    )
+    counts = {
+        "accepted": Count("id", filter=Q(status=S.ACCEPTED)),
+        "declined": Count("id", filter=Q(status=S.DECLINED)),
+        "expired": Count("id", filter=Q(status=S.EXPIRED)),
+    }
+    if w.derived:  # the answer times kept by the writes (analytics/responses.py)
+        # Only the statuses counted: the index (mentor, status, created_at) skips the rest.
+        qagg = w.requests.filter(status__in=[S.ACCEPTED, S.DECLINED, S.EXPIRED]).aggregate(**counts)
+        answered = ResponseTime.objects.filter(w.q("created_at"), mentor_id=w.mentor.pk)
+        durations, count = answered.order_by("seconds").values_list("seconds", flat=True), None
+    else:
+        qagg = w.requests.aggregate(**counts, responded=Count("id", filter=responded_q))
+        durations = (
+            w.requests.filter(responded_q)
+            .annotate(took=SecondsBetween("answered_at", "created_at"))
+            .order_by("took")
+            .values_list("took", flat=True)
+        )
+        count = qagg["responded"]
     result.accepted, result.declined, result.expired = (
         qagg["accepted"],
         qagg["declined"],
         qagg["expired"],
     )
-    result.median_response_minutes = _median_response_minutes(
-        w.requests.filter(responded_q), qagg["responded"]
-    )
+    if count is None:
+        count = answered.count()
+    result.median_response_minutes = _median_response_minutes(durations, count)
 
 
 def _unmet_times(w: _Window, result: Analytics) -> None:
     """Preferred times of requests declined or left to expire (newest, bounded)."""
     S = SessionRequest.Status
-    unmet_lists = (
+    newest = (
         w.requests.filter(status__in=[S.DECLINED, S.EXPIRED])
-        .order_by("-created_at")
-        .values_list("preferred_times", flat=True)[:UNMET_REQUEST_LIMIT]
+        .order_by("-created_at", "-pk")
+        .values("pk")[:UNMET_REQUEST_LIMIT]
     )
-    result.unmet = _bucket_iso_times(unmet_lists, w.tz)
+    # The lists as one JSON text, decoded at once (not a JSON value per row).
+    text = SessionRequest.objects.filter(pk__in=newest).aggregate(
+        lists=StringAgg(Cast("preferred_times", TextField()), Value(","))
+    )["lists"]
+    result.unmet = _bucket_iso_times(json.loads(f"[{text}]") if text else [], w.tz)
 
 
 def _quarter_ratings(w: _Window, result: Analytics) -> None:
     """Rating of the previous and the current quarter (independent of the period)."""
     this_quarter = _quarter_start(w.until.astimezone(w.tz))
     prev_quarter = _quarter_start(this_quarter - dt.timedelta(days=1))
-    # Two known boundaries: filtered aggregates, no per-row time-zone function.
-    current = Q(created_at__gte=this_quarter)
-    rated = Review.objects.filter(mentor=w.mentor, created_at__gte=prev_quarter).aggregate(
-        prev_avg=Avg("rating", filter=~current),
-        prev_n=Count("id", filter=~current),
-        now_avg=Avg("rating", filter=current),
-        now_n=Count("id", filter=current),
-    )
+    quarters = (("prev", prev_quarter), ("now", this_quarter))
+    if w.months is not None and (w.since is None or w.since <= prev_quarter):
+        # Both quarters lie inside the period: add up their months' ratings.
+        rated = {}
+        for key, start in quarters:
+            first = start.date()
+            last = _next_month(_next_month(_next_month(first)))
+            ratings: dict[int, int] = {}
+            for month, figures in w.months.items():
+                if first <= month < last:
+                    for n, c in figures.ratings.items():
+                        ratings[n] = ratings.get(n, 0) + c
+            count = sum(ratings.values())
+            rated[f"{key}_n"] = count
+            rated[f"{key}_avg"] = sum(n * c for n, c in ratings.items()) / count if count else None
+    else:
+        # Two known boundaries: filtered aggregates, no per-row time-zone function.
+        current = Q(created_at__gte=this_quarter)
+        rated = Review.objects.filter(
+            mentor=w.mentor, created_at__gte=prev_quarter, created_at__lte=w.until
+        ).aggregate(
+            prev_avg=Avg("rating", filter=~current),
+            prev_n=Count("id", filter=~current),
+            now_avg=Avg("rating", filter=current),
+            now_n=Count("id", filter=current),
+        )
     result.quarters = [
         {"quarter": start.date(), "average": round(float(rated[f"{key}_avg"]), 2), "count": n}
-        for key, start in (("prev", prev_quarter), ("now", this_quarter))
+        for key, start in quarters
         if (n := rated[f"{key}_n"])
     ]
 
@@ -579,19 +660,14 @@ def _hours(value) -> float | None:
     return float(value) / 3600
 
 
-def _median_response_minutes(answered, count: int) -> float | None:
-    """Median of answered_at − created_at with one ordered OFFSET query."""
-    if not count:
+def _median_response_minutes(durations, count: int) -> float | None:
+    """Median of the answer times (`durations`: seconds, ordered) with one OFFSET query
+    (run even for none: the view's query count does not depend on the data)."""
+    lo, hi = (max(count, 1) - 1) // 2, count // 2
+    picked = list(durations[lo : hi + 1])
+    if not count or not picked:  # none, or rows changed between the two queries
         return None
-    lo, hi = (count - 1) // 2, count // 2
-    durations = list(
-        answered.annotate(took=SecondsBetween("answered_at", "created_at"))
-        .order_by("took")
-        .values_list("took", flat=True)[lo : hi + 1]
-    )
-    if not durations:  # rows changed between the two queries
-        return None
-    minutes = [_hours(d) * 60 for d in durations]
+    minutes = [_hours(d) * 60 for d in picked]
     return round(sum(minutes) / len(minutes), 1)
 
 

@@ -5,6 +5,11 @@ period from `MonthRollup` (+ its weekday×hour slots and per-learner counts)
 and only the rest of the period from the rows, so a cold view at 100,000
 bookings reads a few dozen rollup rows instead of every booking.
 
+- All time reads its per-learner counts from `LearnerTotals` (one row per
+  learner over every complete month, keyed on the months' ids and seqs, so any
+  write into one of them, a new month or a zone change makes them unused until
+  the next view stores them again): only the learners the raw ranges also hold
+  are looked up, the rest come as four sums.
 - Months are the mentor's local calendar months (rows keyed on the zone): a
   zone change leaves the old rows unused (and deleted at the next build), so
   weekday × hour and month boundaries follow the new zone, half-hour zones
@@ -26,6 +31,7 @@ bookings reads a few dozen rollup rows instead of every booking.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from zoneinfo import ZoneInfo
 
@@ -35,8 +41,21 @@ from django.db.models import F, Sum
 from django.db.models.signals import post_init, post_save, pre_delete
 from django.utils import timezone
 
-from analytics.models import LearnerRollup, MonthRollup, SlotRollup
-from analytics.queries import MonthFigures, _next_month, _Window, collect
+from analytics.models import (
+    LearnerRollup,
+    LearnerTotal,
+    LearnerTotals,
+    MonthRollup,
+    SlotRollup,
+)
+from analytics.queries import (
+    SESSION_STATUSES,
+    MonthFigures,
+    _next_month,
+    _Window,
+    collect,
+    ranges_q,
+)
 from core.cache import on_bulk_write
 from core.localtime import LocalTime
 from earnings.models import LedgerEntry
@@ -109,7 +128,7 @@ def full_months(tz, since, until, first) -> list[dt.date]:
 def read(mentor, tz: ZoneInfo, full: list[dt.date], since, until):
     """(figures per month, the stored months' slots and learners, the raw ranges).
 
-    Months missing or invalidated are built first. 3 queries when all are valid.
+    Months missing or invalidated are built first. 4 queries when all are valid.
     """
     name = str(tz)
     rows = {
@@ -147,16 +166,93 @@ def read(mentor, tz: ZoneInfo, full: list[dt.date], since, until):
                 stored.popular[(s["weekday"], s["hour"])] = s["b"]
             if s["h"]:
                 stored.held[(s["weekday"], s["hour"])] = s["h"]
-        for lr in (
-            LearnerRollup.objects.filter(rollup_id__in=ids)
-            .values("learner_id")
-            .annotate(a=Sum("attended"), n=Sum("no_shows"))
-            .order_by()
-        ):
-            stored.learners[lr["learner_id"]] = [lr["a"], lr["n"]]
     first_start = month_start_utc(full[0], tz)
-    ranges = [(since, first_start - TICK), (month_start_utc(_next_month(full[-1]), tz), until)]
+    ranges = [(month_start_utc(_next_month(full[-1]), tz), until)]
+    if since is not None:  # all time: no figure is older than the first month
+        ranges.insert(0, (since, first_start - TICK))
+    if valid:
+        if since is None and not missing:  # all time: every complete month
+            _read_learner_totals(mentor, name, valid, stored, ranges)
+        else:
+            stored.learners = _learner_sums([r.pk for r in valid])
     return months, stored, ranges
+
+
+def _learner_sums(ids) -> dict[int, list[int]]:
+    """learner id → [attended, no-shows] over these months' rows."""
+    return {
+        lr["learner_id"]: [lr["a"], lr["n"]]
+        for lr in LearnerRollup.objects.filter(rollup_id__in=ids)
+        .values("learner_id")
+        .annotate(a=Sum("attended"), n=Sum("no_shows"))
+        .order_by()
+    }
+
+
+def _totals_key(name: str, rows) -> str:
+    """Which month rows, at which seq: changes with any write into any of them."""
+    text = name + "|" + ",".join(f"{r.pk}:{r.seq}" for r in rows)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _read_learner_totals(mentor, name: str, rows, stored: MonthFigures, ranges) -> None:
+    """The all-time per-learner counts of the complete months, from `LearnerTotals`
+    (2 queries: the totals, and the learners the raw ranges also hold), or from
+    the month rows when they changed since (then stored for the next view)."""
+    key = _totals_key(name, rows)
+    totals = LearnerTotals.objects.filter(mentor=mentor, tz=name, key=key).first()
+    if totals is None:
+        stored.learners = _learner_sums([r.pk for r in rows])
+        _store_learner_totals(mentor, name, key, stored.learners)
+        return
+    raw_learners = (
+        Booking.objects.filter(
+            ranges_q("session__starts_at", ranges),
+            session__mentor=mentor,
+            session__status__in=SESSION_STATUSES,
+        )
+        .filter(status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
+        .order_by()
+        .values("learner_id")
+    )
+    stored.learners = {
+        learner: [att, ns]
+        for learner, att, ns in LearnerTotal.objects.filter(
+            totals=totals, learner_id__in=raw_learners
+        ).values_list("learner_id", "attended", "no_shows")
+    }
+    seen = stored.learners.values()
+    stored.learner_base = [
+        totals.students - sum(1 for att, _ in seen if att >= 1),
+        totals.repeaters - sum(1 for att, _ in seen if att >= 2),
+        totals.attended - sum(att for att, _ in seen),
+        totals.no_shows - sum(ns for _, ns in seen),
+    ]
+
+
+def _store_learner_totals(mentor, name: str, key: str, learners: dict) -> None:
+    counts = learners.values()
+    try:
+        with transaction.atomic():
+            LearnerTotals.objects.filter(mentor=mentor).delete()
+            totals = LearnerTotals.objects.create(
+                mentor=mentor,
+                tz=name,
+                key=key,
+                students=sum(1 for att, _ in counts if att >= 1),
+                repeaters=sum(1 for att, _ in counts if att >= 2),
+                attended=sum(att for att, _ in counts),
+                no_shows=sum(ns for _, ns in counts),
+            )
+            LearnerTotal.objects.bulk_create(
+                [
+                    LearnerTotal(totals=totals, learner_id=learner, attended=att, no_shows=ns)
+                    for learner, (att, ns) in learners.items()
+                ],
+                batch_size=500,
+            )
+    except DatabaseError:  # e.g. a busy database or a concurrent view storing them
+        log.warning("analytics rollups: could not store learner totals for mentor %s", mentor.pk)
 
 
 def _build(mentor, tz: ZoneInfo, missing: list[dt.date]) -> dict[dt.date, MonthFigures]:

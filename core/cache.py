@@ -210,7 +210,8 @@ def _owners_of_rows(model, objs) -> set[int]:
 
 # Functions told about writes that send no signals (analytics rollups):
 # hook(model, rows, values) runs before `update(**values)` with the queryset,
-# and after `bulk_create()` with the new objects (values None).
+# and after `bulk_create()` with the new objects (values None). A hook may
+# return a function: it runs right after the update (same transaction).
 _bulk_write_hooks: list[Callable[[type[models.Model], Any, dict | None], None]] = []
 
 
@@ -227,9 +228,11 @@ class WatchedQuerySet(models.QuerySet):
         owners = set()
         if path is not None:
             owners = set(self.order_by().values_list(path, flat=True).distinct())
-        for hook in _bulk_write_hooks:
-            hook(self.model, self, kwargs)
+        after = [hook(self.model, self, kwargs) for hook in _bulk_write_hooks]
         changed = super().update(**kwargs)
+        for then in after:
+            if then is not None:
+                then()
         if changed:
             bump(owners)
         return changed

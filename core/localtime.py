@@ -12,7 +12,7 @@ Values come back in different types per backend: `weekday()`, `hour()` and
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -69,11 +69,16 @@ class _Strftime(Func):
         )
 
 
-def _modifier(field: str, tz: ZoneInfo, since: dt.datetime | None, until: dt.datetime):
-    start = max(since or EARLIEST, EARLIEST)
-    start = start.replace(minute=0, second=0, microsecond=0)
-    end = (until + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    segments = transitions(tz, start, end)
+def _hour_floor(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _segments(tz: ZoneInfo, since, until: dt.datetime) -> tuple:
+    start = _hour_floor(max(since or EARLIEST, EARLIEST))
+    return transitions(tz, start, _hour_floor(until + dt.timedelta(days=1)))
+
+
+def _modifier(field: str, segments: tuple):
     if len(segments) == 1:
         return Value(f"{segments[0][1]:+d} seconds")
     # Newest segment first: most rows are recent, so the CASE usually stops at once.
@@ -85,25 +90,47 @@ def _modifier(field: str, tz: ZoneInfo, since: dt.datetime | None, until: dt.dat
 
 
 class LocalTime:
-    """Builds the expressions for one field, zone and window."""
+    """Builds the expressions for one field, zone and window.
 
-    def __init__(self, tz: ZoneInfo, since: dt.datetime | None, until: dt.datetime):
-        self.tz, self.since, self.until = tz, since, until
+    `spans` ((lo, hi), oldest first, None = the window's end) restricts the rows
+    to those instants: the SQL then spells out only the offset changes inside
+    them (rows elsewhere in the window would get a wrong offset).
+    """
+
+    def __init__(self, tz: ZoneInfo, since: dt.datetime | None, until: dt.datetime, spans=None):
+        self.tz, self.since, self.until, self.spans = tz, since, until, spans
+
+    @cached_property
+    def segments(self) -> tuple:
+        """((first UTC instant, offset seconds), …): the offsets the SQL spells out."""
+        if self.spans is None:
+            return _segments(self.tz, self.since, self.until)
+        # Each span's first entry (the offset at its start) is a boundary too; an
+        # empty span (lo > hi) still gives its start's offset as the default.
+        return tuple(
+            seg
+            for lo, hi in self.spans
+            for seg in _segments(self.tz, lo or self.since, hi or self.until)
+        )
+
+    def restricted(self, spans) -> LocalTime:
+        """The same window, for rows in `spans` only."""
+        return LocalTime(self.tz, self.since, self.until, spans)
 
     def weekday_expr(self, field: str):
         if _native():
             return ExtractIsoWeekDay(field, tzinfo=self.tz)
-        return _Strftime("%w", field, _modifier(field, self.tz, self.since, self.until))
+        return _Strftime("%w", field, _modifier(field, self.segments))
 
     def hour_expr(self, field: str):
         if _native():
             return ExtractHour(field, tzinfo=self.tz)
-        return _Strftime("%H", field, _modifier(field, self.tz, self.since, self.until))
+        return _Strftime("%H", field, _modifier(field, self.segments))
 
     def month_expr(self, field: str):
         if _native():
             return TruncMonth(field, tzinfo=self.tz)
-        return _Strftime("%Y-%m", field, _modifier(field, self.tz, self.since, self.until))
+        return _Strftime("%Y-%m", field, _modifier(field, self.segments))
 
     @staticmethod
     def weekend_q(alias: str) -> Q:
