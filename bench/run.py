@@ -576,6 +576,26 @@ async def _push_latencies(
     return latencies
 
 
+class _LoopLag:
+    """How late this client's event loop wakes up (a 2 ms timer, ms): when it is
+    late, frame timestamps are too, so the p99 measures the machine, not the server."""
+
+    def __init__(self):
+        self.lags: list[float] = []
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(0.002)
+            self.lags.append((time.perf_counter() - t - 0.002) * 1000)
+
+    async def p99(self) -> float:
+        self.task.cancel()
+        lags = sorted(self.lags) or [0.0]
+        return round(lags[min(len(lags) - 1, int(len(lags) * 0.99))], 2)
+
+
 async def _ws_bench(
     server: ServerProcess,
     toks: dict[str, str],
@@ -589,7 +609,13 @@ async def _ws_bench(
     connect_s = time.perf_counter() - t0
     await asyncio.sleep(1)
     per_socket_kb = (server.rss_kb() - base_rss) / sockets
+    cpu0 = server.cpu_seconds()
+    lag = _LoopLag()
     latencies = await _push_latencies(writer or server, list(toks), conns, rounds)
+    loop_lag_p99 = await lag.p99()
+    # Machine-independent: the sockets' process CPU per notification (its idle
+    # share included: keepalive pings of 1,000 sockets).
+    cpu_ms = (server.cpu_seconds() - cpu0) * 1000 / rounds
     for _user, ws in conns:
         await ws.close()
     latencies.sort()
@@ -605,6 +631,8 @@ async def _ws_bench(
         "p95_ms": round(pct(0.95), 2),
         "p99_ms": round(pct(0.99), 2),
         "samples": len(latencies),
+        "server_cpu_ms_per_notification": round(cpu_ms, 2),
+        "client_loop_lag_p99_ms": loop_lag_p99,
     }
 
 
