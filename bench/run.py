@@ -542,9 +542,10 @@ async def _open_sockets(
                         max_queue=None,
                     )
                     break
-                except (OSError, websockets.InvalidMessage):
-                    # Daphne drops a handshake not done in 5 s: on a loaded machine, 50
-                    # at a time, a few are. Retried (counted) rather than losing the run.
+                except (OSError, websockets.InvalidHandshake):
+                    # Daphne drops (or refuses, 403) a handshake not done in 5 s: on
+                    # a loaded machine, 50 at a time, a few are. Retried (counted)
+                    # rather than losing the whole run.
                     if attempt == 2:
                         raise
                     retries.append(user)
