@@ -245,7 +245,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer, expiry walk at most once a second (core/channel_layer.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "core.channel_layer.InMemoryChannelLayer"}}
 
 # "auth": one stamp per user, read on every authenticated request, so a
 # change to the user (deactivation, role, sign-out) reaches every process at

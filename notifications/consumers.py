@@ -37,6 +37,7 @@ Frames that are not small JSON objects with valid fields (binary, 1e999,
 deep nesting, wrong types) are ignored; they never crash the socket.
 """
 
+import asyncio
 import logging
 import time
 from collections import deque
@@ -114,6 +115,38 @@ def _catch_up(user, after: int) -> list[dict]:
 @database_sync_to_async
 def _one(user, pk: int) -> list[dict]:
     return render_notifications(user, list(Notification.objects.filter(pk=pk, user=user)))
+
+
+# Every open socket of a user gets the same `notification.created` event at
+# about the same time. They share one read and render of it in this process
+# (the row, the unread count, the template) instead of one each: with five
+# tabs open that was five pairs of queries and five renders, one after the other on
+# the single database thread, the last tab's frame waiting for all of them.
+SHARED_RENDER_SECONDS = 1.0  # how long a finished render is reused
+_shared_renders: dict[tuple[int, int], asyncio.Future] = {}
+
+
+async def _one_shared(user, pk: int) -> list[dict]:
+    """`_one(user, pk)`, read and rendered once for every socket of the user
+    in this process that asks within SHARED_RENDER_SECONDS."""
+    key = (user.pk, pk)
+    loop = asyncio.get_running_loop()
+    future = _shared_renders.get(key)
+    if future is None or future.get_loop() is not loop:
+        future = loop.create_task(_one(user, pk))
+        _shared_renders[key] = future
+
+        def forget(_done, key=key, future=future):
+            loop.call_later(SHARED_RENDER_SECONDS, _forget_render, key, future)
+
+        future.add_done_callback(forget)
+    # shield: a socket that closes while waiting doesn't cancel the others' render
+    return await asyncio.shield(future)
+
+
+def _forget_render(key: tuple[int, int], future: asyncio.Future) -> None:
+    if _shared_renders.get(key) is future:
+        del _shared_renders[key]
 
 
 @database_sync_to_async
@@ -229,7 +262,7 @@ class UserConsumer(CrashGuard, AsyncJsonWebsocketConsumer):
         pk = as_id(event.get("id"))
         if pk is None or pk in self.sent or pk <= self.floor:
             return
-        await self._deliver(await _one(self.user, pk))
+        await self._deliver(await _one_shared(self.user, pk))
 
     async def live_update(self, event):
         """A hint that fragment `name` (with `key`) changed: render it fresh."""

@@ -237,3 +237,67 @@ async def test_a_socket_with_a_valid_token_keeps_going(mentor):
     await comm.send_json_to({"type": "ping", "last_id": 0})
     assert (await comm.receive_json_from(timeout=2))["type"] == "pong"
     await comm.disconnect()
+
+
+async def test_a_users_sockets_share_one_read_and_render_of_a_notification(
+    mentor, other_mentor, monkeypatch
+):
+    """Five tabs: one row read, one count, one render in the process, not five."""
+    monkeypatch.setattr(consumers, "SHARED_RENDER_SECONDS", 30)
+    renders = []
+    real = consumers.render_notifications
+
+    def counting(user, rows):
+        renders.append((user.pk, [row.pk for row in rows]))
+        return real(user, rows)
+
+    monkeypatch.setattr(consumers, "render_notifications", counting)
+    tabs = [await connect(mentor) for _ in range(5)]
+    other = await connect(other_mentor)
+    for comm in [*tabs, other]:
+        await frames_until(comm, "ready")
+    renders.clear()
+    created = await notify(mentor, "booking", "One render", body="for five tabs")
+    frames = [await comm.receive_json_from(timeout=2) for comm in tabs]
+    assert renders == [(mentor.pk, [created.pk])]
+    assert all(frame == frames[0] for frame in frames)
+    assert frames[0]["id"] == created.pk and 'data-count="1"' in frames[0]["html"]
+    assert await other.receive_nothing(timeout=0.2)  # another user's socket: nothing
+    # The next notification is read and rendered afresh (its own row, the new count).
+    second = await notify(mentor, "booking", "Another")
+    frames = [await comm.receive_json_from(timeout=2) for comm in tabs]
+    assert renders[-1] == (mentor.pk, [second.pk])
+    assert len(renders) == 2
+    assert {f["id"] for f in frames} == {second.pk}
+    assert 'data-count="2"' in frames[0]["html"]
+    for comm in [*tabs, other]:
+        await comm.disconnect()
+
+
+async def test_a_shared_render_never_crosses_users(mentor, other_mentor, monkeypatch):
+    """The render is keyed by user: a push naming another user's row id sends nothing."""
+    monkeypatch.setattr(consumers, "SHARED_RENDER_SECONDS", 30)
+    mine, theirs = await connect(mentor), await connect(other_mentor)
+    for comm in (mine, theirs):
+        await frames_until(comm, "ready")
+    created = await notify(mentor, "booking", "For Ann only")
+    assert (await mine.receive_json_from(timeout=2))["id"] == created.pk
+    await get_channel_layer().group_send(
+        services.user_group(other_mentor.pk), {"type": "notification.created", "id": created.pk}
+    )
+    assert await theirs.receive_nothing(timeout=0.3)
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+async def test_frames_keep_their_order_on_every_socket(mentor, monkeypatch):
+    monkeypatch.setattr(consumers, "SHARED_RENDER_SECONDS", 30)
+    tabs = [await connect(mentor) for _ in range(3)]
+    for comm in tabs:
+        await frames_until(comm, "ready")
+    created = [await notify(mentor, "system", f"n{i}") for i in range(4)]
+    for comm in tabs:
+        frames = [await comm.receive_json_from(timeout=2) for _ in created]
+        assert [f["id"] for f in frames] == [n.pk for n in created]
+        assert [f["title"] for f in frames] == ["n0", "n1", "n2", "n3"]
+        await comm.disconnect()

@@ -6,6 +6,7 @@ Shared by the browser tests (tests/e2e/conftest.py) and the benchmarks
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -57,6 +58,11 @@ class ServerProcess:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         raise RuntimeError("no VmRSS")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server used so far (for the bench)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.terminate()
