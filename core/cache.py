@@ -138,14 +138,20 @@ def cached_with_page(page: Page | None, name: str, compute: Callable[[], Any]) -
 # --- invalidation ---------------------------------------------------------------
 
 
+def stale_here(owner_ids: Iterable[int]) -> None:
+    """The owners' cached figures and markup are stale in this process (no write):
+    what `bump` does at once. The benchmark's "after a write" rows use it alone."""
+    with _lock:
+        for pk in owner_ids:
+            _generation[pk] = next(_counter)
+
+
 def bump(owner_ids: Iterable[int | None]) -> None:
     """The owners' figures are stale: at once in this process, everywhere on commit."""
     ids = {pk for pk in owner_ids if pk}
     if not ids:
         return
-    with _lock:
-        for pk in ids:
-            _generation[pk] = next(_counter)
+    stale_here(ids)
 
     def raise_versions():
         try:
