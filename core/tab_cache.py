@@ -29,6 +29,7 @@ only what `core.dashboard.render_tab` renders with status 200.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -138,8 +139,11 @@ def _key(request) -> str | None:
     kind = "fragment" if htmx and not htmx.boosted else "page"
     target = request.headers.get("HX-Target", "") if kind == "fragment" else ""
     # The host: the Profile tab shows the calendar feed's absolute address.
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return cache.key_for(user, "tab", stamp, kind, target, where)
+    where = f"{kind}\n{target}\n{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # Hashed: any query string keeps the key short and free of odd characters.
+    return cache.key_for(
+        user, "tab", stamp, hashlib.blake2b(where.encode(), digest_size=16).hexdigest()
+    )
 
 
 # --- serving ----------------------------------------------------------------------
