@@ -15,3 +15,9 @@ class AccountsConfig(AppConfig):
         from .tokens import prune_rotations
 
         register_job("accounts.prune_rotations", prune_rotations)
+        # Cached dashboard tabs are keyed by the user's stamp, read fresh per request.
+        from core import tab_cache
+
+        from .user_cache import current_stamp
+
+        tab_cache.set_stamp_source(current_stamp)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.decorators import mentor_required
-from core.dashboard import render_tab
+from core.dashboard import cached_tab, render_tab
 
 from . import profile_services as svc
 from . import richtext
@@ -49,6 +49,7 @@ def _context(request, form: ProfileForm, profile, **extra) -> dict:
 
 @mentor_required
 @require_http_methods(["GET", "POST"])
+@cached_tab
 def profile_tab(request):
     profile = svc.get_profile(request.user)
     if request.method == "POST":

@@ -100,6 +100,12 @@ def user_stamp(user) -> str | None:
     return getattr(user, "cache_stamp", None) or _current_stamp(user.pk)
 
 
+def current_stamp(user) -> str | None:
+    """The user's stamp as stored now (not as read at the start of the request:
+    the request itself may have changed it, e.g. by closing urgent alerts)."""
+    return _current_stamp(user.pk)
+
+
 def user_for_token(token) -> User | None:
     """The active user a verified access token names, unless they signed out since."""
     user = cached_user(token.get(settings.SIMPLE_JWT.get("USER_ID_CLAIM", "user_id")))

@@ -3,7 +3,7 @@
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import mentor_required
-from core.dashboard import render_tab
+from core.dashboard import cached_tab, render_tab
 from core.errors import DomainError
 
 from . import charts
@@ -31,6 +31,7 @@ def analytics_context(mentor, period: str) -> dict:
 
 @mentor_required
 @require_GET
+@cached_tab
 def analytics_tab(request):
     status, period_error = 200, ""
     try:

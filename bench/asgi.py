@@ -8,6 +8,9 @@ ratios compare like with like:
   one-route URLconf, answering "ok" from a plain sync view (the framework's
   own cost: request object, URL resolution, one thread hop for the view,
   request_started/finished signals);
+- `/__cold__/<user id>/<path>`: `<path>` of the real app right after the user's
+  cached figures and markup went stale in this process (`core.cache.stale_here`,
+  what a write does), so every request is the first view after a write;
 - everything else: `mentorhub.asgi.application` unchanged.
 """
 
@@ -18,10 +21,12 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpResponse
 from django.urls import path
 
+from core.cache import stale_here
 from mentorhub.asgi import application as real_application
 
 BARE_ASGI_PATH = "/__bare__/asgi/"
 BARE_DJANGO_PATH = "/__bare__/django/"
+COLD_PREFIX = "/__cold__/"
 _OK_HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"2")]
 
 
@@ -59,5 +64,10 @@ async def application(scope, receive, send):
         await bare_asgi(scope, receive, send)
     elif scope["type"] == "http" and scope["path"] == BARE_DJANGO_PATH:
         await bare_django(scope, receive, send)
+    elif scope["type"] == "http" and scope["path"].startswith(COLD_PREFIX):
+        owner, _, rest = scope["path"][len(COLD_PREFIX) :].partition("/")
+        stale_here([int(owner)])
+        path = "/" + rest
+        await real_application({**scope, "path": path, "raw_path": path.encode()}, receive, send)
     else:
         await real_application(scope, receive, send)

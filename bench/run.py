@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime as dt
 import gzip
 import json
@@ -298,10 +299,34 @@ def bench_http(db: Path, rounds: int, seconds: float, results: dict) -> None:
                 f"  {name:<20} {'api':<8} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  "
                 f"{m['rps_c16']:8.1f} req/s  ×{m['ratio']:.2f} floor"
             )
+        rows += bench_after_write(server, token, floor, bare, rounds, seconds)
         results["http"] = rows
         results["page_weight"] = page_weight(server, cookie)
     finally:
         server.stop()
+
+
+def _token_user_id(token: str) -> int:
+    payload = token.split(".")[1]
+    return int(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["user_id"])
+
+
+def bench_after_write(server, token: str, floor: dict, bare: dict, rounds: int, seconds: float):
+    """Each tab fragment as the first view after a write: every request comes right
+    after the mentor's cached figures, rows and tab markup went stale (bench/asgi.py
+    `/__cold__/`), so the stored-markup rows above are not the only figure. No target."""
+    cold = f"{server.url}/__cold__/{_token_user_id(token)}"
+    headers = {"Cookie": f"{COOKIE}={token}", "HX-Request": "true"}
+    rows = []
+    for name, path in TABS:
+        m = measure(cold + path, headers, rounds, seconds)
+        _ratios(m, floor, bare)
+        rows.append({"name": name, "kind": "after a write", **m})
+        print(
+            f"  {name:<20} {'cold':<8} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  "
+            f"{m['rps_c16']:8.1f} req/s  ×{m['ratio']:.2f} floor  ×{m['ratio_bare']:.2f} bare"
+        )
+    return rows
 
 
 def page_weight(server: ServerProcess, cookie: dict) -> dict:

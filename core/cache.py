@@ -31,6 +31,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -137,14 +138,20 @@ def cached_with_page(page: Page | None, name: str, compute: Callable[[], Any]) -
 # --- invalidation ---------------------------------------------------------------
 
 
+def stale_here(owner_ids: Iterable[int]) -> None:
+    """The owners' cached figures and markup are stale in this process (no write):
+    what `bump` does at once. The benchmark's "after a write" rows use it alone."""
+    with _lock:
+        for pk in owner_ids:
+            _generation[pk] = next(_counter)
+
+
 def bump(owner_ids: Iterable[int | None]) -> None:
     """The owners' figures are stale: at once in this process, everywhere on commit."""
     ids = {pk for pk in owner_ids if pk}
     if not ids:
         return
-    with _lock:
-        for pk in ids:
-            _generation[pk] = next(_counter)
+    stale_here(ids)
 
     def raise_versions():
         try:
@@ -252,26 +259,35 @@ class WatchedQuerySet(models.QuerySet):
 # --- rendered markup ------------------------------------------------------------
 
 _VOLATILE = "core_cache_volatile"
+# True while a whole tab is rendered to be stored (core.tab_cache): the CSRF
+# token and CSP nonce are placeholders then, and time-relative text a marker
+# filled in at serve time, so markup rendered in that mode is kept apart.
+markup_capture: ContextVar[bool] = ContextVar("core_cache_markup_capture", default=False)
 
 
 class _Volatile:
-    seen = False
+    seen = False  # the markup must not be stored (token read or live state)
+    live = False  # it shows live state: nothing enclosing it may be stored either
 
 
 def never_cache_markup(context) -> None:
-    """Called while rendering live state (presence): an enclosing
-    `{% cachedrows %}` then renders it afresh every time instead of storing it."""
+    """Called while rendering live state (presence, urgent banners): an enclosing
+    `{% cachedrows %}` or cached tab then renders it afresh every time instead of
+    storing it."""
     flag = context.get(_VOLATILE)
     if flag is not None:
-        flag.seen = True
+        flag.seen = flag.live = True
 
 
 def cached_markup(context, key: str, render: Callable[[Any], str]) -> str:
     """`render(context)` stored under `key`, unless it used the CSRF token or
     called `never_cache_markup()`: such markup must be fresh in every response."""
+    if markup_capture.get():
+        key += ":capture"
     html = store().get(key)
     if html is not None:
         return html
+    outer = context.get(_VOLATILE)
     flag = _Volatile()
     overrides: dict[str, Any] = {_VOLATILE: flag}
     token = context.get("csrf_token")
@@ -279,6 +295,8 @@ def cached_markup(context, key: str, render: Callable[[Any], str]) -> str:
         overrides["csrf_token"] = _UseFlagged(token, flag)
     with context.push(overrides):
         html = render(context)
+    if flag.live and outer is not None:
+        outer.seen = outer.live = True
     if not flag.seen:
         store().set(key, html, TIMEOUT_SECONDS)
     return html

@@ -11,7 +11,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.decorators import mentor_required
 from core import csvsafe
-from core.dashboard import render_tab
+from core.dashboard import cached_tab, render_tab
 from core.errors import DomainError
 
 from . import fragments, queries, services
@@ -51,6 +51,7 @@ def _payouts_page(request):
 
 @mentor_required
 @require_GET
+@cached_tab
 def earnings_tab(request):
     return render_tab(request, "earnings/earnings_tab.html", _tab_context(request), tab="earnings")
 

@@ -15,9 +15,11 @@ def _close_sockets_on_sign_out(sender, user_id=None, **kwargs) -> None:
     close_user_sockets(user_id)
 
 
-def _urgent_alert_changed(sender, instance, raw: bool = False, **kwargs) -> None:
-    # Every process asks again which pages close urgent alerts (queries.open_urgent_urls).
-    if instance.level == instance.Level.URGENT and not raw:
+def _notification_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    # A new user stamp: every process asks again which pages close urgent alerts
+    # (queries.open_urgent_urls), and the bell and the cached Notifications tab
+    # (core.tab_cache) are rendered again. update()/bulk_create(): models.NotificationQuerySet.
+    if not raw:
         from accounts.user_cache import forget_user
 
         forget_user(instance.user_id)
@@ -48,7 +50,7 @@ class NotificationsConfig(AppConfig):
         signed_out.connect(_close_sockets_on_sign_out, dispatch_uid="notifications.sign_out")
         for signal in (post_save, post_delete):
             signal.connect(
-                _urgent_alert_changed,
+                _notification_changed,
                 sender="notifications.Notification",
-                dispatch_uid=f"notifications.urgent_changed.{signal is post_save}",
+                dispatch_uid=f"notifications.changed.{signal is post_save}",
             )

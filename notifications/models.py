@@ -7,6 +7,37 @@ from django.db import models
 from django.urls import reverse
 
 
+class NotificationQuerySet(models.QuerySet):
+    """`update()` and `bulk_create()` send no signals: they forget the users too.
+
+    Every write to a user's notifications sets a new user stamp
+    (accounts.user_cache.forget_user): the bell, the banners and the cached
+    Notifications tab (core.tab_cache) are keyed by it.
+    """
+
+    def update(self, **kwargs):
+        from accounts.user_cache import forget_user
+
+        users = set(self.order_by().values_list("user_id", flat=True).distinct())
+        changed = super().update(**kwargs)
+        if changed:
+            for user_id in users:
+                forget_user(user_id)
+        return changed
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from accounts.user_cache import forget_user
+
+        objs = super().bulk_create(objs, *args, **kwargs)
+        for user_id in {obj.user_id for obj in objs}:
+            forget_user(user_id)
+        return objs
+
+    bulk_create.alters_data = True
+
+
 class Notification(models.Model):
     class Kind(models.TextChoices):
         NEW_REQUEST = "new_request", "New request"
@@ -47,6 +78,8 @@ class Notification(models.Model):
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject_title = models.CharField(max_length=200, blank=True)
     starts_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import learner_required, mentor_required, signin_required
-from core.dashboard import render_tab
+from core.dashboard import cached_tab, render_tab
 
 from . import queries, services
 from .fragments import BELL_TEMPLATE
@@ -51,6 +51,7 @@ def _own(request, pk) -> Notification:
 
 
 @mentor_required
+@cached_tab
 def notifications_tab(request):
     context = _list_context(request)
     if _wants_list(request):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.decorators import learner_required, mentor_required
-from core.dashboard import render_tab
+from core.dashboard import cached_tab, render_tab
 from core.errors import ConflictError, DomainError
 from sessions_app.availability import picker
 from sessions_app.availability.pricing import price_for
@@ -58,6 +58,7 @@ def _tab_context(request, which: str, **extra) -> dict:
 
 @mentor_required
 @require_GET
+@cached_tab
 def requests_tab(request):
     which = _which(request.GET.get("filter"))
     return render_tab(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from accounts.decorators import mentor_required
-from core.dashboard import render_tab
+from core.dashboard import cached_tab, render_tab
 from core.errors import DomainError
 
 from . import messages as msg
@@ -72,6 +72,7 @@ def _panel(request, status: str, *, http_status: int = 200, **extra):
 
 
 @mentor_required
+@cached_tab
 def sessions_tab(request, status: str = "scheduled"):
     if status not in dict(SUBTABS):
         raise Http404

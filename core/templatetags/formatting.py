@@ -19,6 +19,7 @@ from django import template
 from django.utils import timezone
 
 from core import formatting
+from core.tab_cache import clock_filter
 
 register = template.Library()
 
@@ -73,6 +74,7 @@ def current_time():
 
 
 @register.filter
+@clock_filter("relative_when")
 def relative_when(when) -> str:
     """{{ when|relative_when }}: "Today · in 8 min", "Tomorrow 10:00" (active zone; the
     abbreviation added when it differs from today's)."""

@@ -8,7 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.cache import never_cache_markup
 from core.formatting import time_label
+from core.tab_cache import clock_filter
 
 from .. import queries
 
@@ -53,6 +55,7 @@ def notification_banners(context) -> str:
     banners = queries.open_banners(user)
     if not banners:
         return ""
+    never_cache_markup(context)  # their text follows the clock and the subject's state
     return render_to_string("notifications/_banners.html", {"banners": banners})
 
 
@@ -97,6 +100,7 @@ def countdown_label(n) -> str:
 
 
 @register.filter
+@clock_filter("notifications_ago")
 def ago(value) -> str:
     """ "just now", "5 minutes ago", "2 days ago" (coarse, like a feed)."""
     from django.utils.timesince import timesince

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from core.formatting import day_label
+from core.tab_cache import clock_filter
 
 from ..queries import learner_requests
 
@@ -29,6 +30,7 @@ def learner_requests_section(context) -> SafeString:
 
 
 @register.filter
+@clock_filter("requests_age")
 def age(value: datetime | None) -> str:
     """Compact age of a timestamp: "just now", "5 min ago", "2 h ago", "3 d ago",
     then the day ("Tue 20 Oct 2026")."""

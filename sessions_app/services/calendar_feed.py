@@ -7,6 +7,7 @@ import secrets
 from django.db import transaction
 
 from accounts.models import MentorProfile
+from accounts.user_cache import forget_user
 from core.errors import DomainError
 
 from .. import messages as msg
@@ -20,4 +21,7 @@ def rotate_calendar_token(mentor) -> str:
     with transaction.atomic():
         profile, _ = MentorProfile.objects.get_or_create(user=mentor)
         MentorProfile.objects.filter(pk=profile.pk).update(calendar_token=token)
+        # No signal from update(): every process reloads the user and its profile
+        # (the cached Profile tab shows the address).
+        forget_user(mentor.pk)
     return token
