@@ -79,11 +79,12 @@ run-https: css .secret_key
 # browser tests' workers run no unit test), then everything again on PostgreSQL +
 # Redis when they are reachable. The browser tests mostly wait (sockets, servers
 # starting, timeouts), so two workers nearly halve their time even on two cores.
-# E2E_XDIST: loadgroup keeps a file on one worker (tests/conftest.py: its
-# module-scoped servers start once); each worker has its own test database,
-# Daphne ports and logs, Janus, Redis prefix (tests/settings.py). E2E_WORKERS=0: one process.
+# E2E_XDIST: loadfile keeps a file on one worker (its module-scoped servers
+# start once; tests that must not run beside each other share a file). Each
+# worker has its own test database, Daphne ports and logs, Janus, Redis prefix
+# (tests/settings.py, tests/e2e/conftest.py). E2E_WORKERS=0: one process.
 E2E_WORKERS ?= 2
-E2E_XDIST = $(if $(filter 0,$(E2E_WORKERS)),,-n $(E2E_WORKERS) --dist loadgroup)
+E2E_XDIST = $(if $(filter 0,$(E2E_WORKERS)),,-n $(E2E_WORKERS) --dist loadfile)
 test: css
 	scripts/ensure-chromium
 	scripts/ensure-janus

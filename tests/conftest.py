@@ -14,17 +14,10 @@ E2E_DIR = Path(__file__).parent / "e2e"
 pytest_plugins = ["tests.support.janus"]
 
 
-# tryfirst: before pytest-xdist's own hook reads the xdist_group marks (--dist loadgroup).
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
-            # `-n 2 --dist loadgroup` (make test): a browser-test file runs on one worker,
-            # so its module-scoped servers start once; a test that must not share the
-            # machine with another file's tests marks its own xdist_group (the same name).
-            if item.get_closest_marker("xdist_group") is None:
-                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 def make_user(username: str, role: str = User.Role.LEARNER, **extra) -> User:
