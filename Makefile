@@ -74,9 +74,17 @@ run-https: css .secret_key
 	$(LOCAL_KEY) DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 	$(LOCAL_KEY) HOST=$${HTTPS_HOST:-0.0.0.0} PORT=$${HTTPS_PORT:-8443} scripts/run-https
 
-# Tests: unit/integration first, then browser tests in their own process
-# (pytest-asyncio and Playwright's event loop don't share a process well),
-# then everything again on PostgreSQL + Redis when they are reachable.
+# Tests: unit/integration first, then browser tests in a pytest run of their own
+# (pytest-asyncio and Playwright's event loop don't share a process well: the
+# browser tests' workers run no unit test), then everything again on PostgreSQL +
+# Redis when they are reachable. The browser tests mostly wait (sockets, servers
+# starting, timeouts), so two workers nearly halve their time even on two cores.
+# E2E_XDIST: loadfile keeps a file on one worker (its module-scoped servers
+# start once; tests that must not run beside each other share a file). Each
+# worker has its own test database, Daphne ports and logs, Janus, Redis prefix
+# (tests/settings.py, tests/e2e/conftest.py). E2E_WORKERS=0: one process.
+E2E_WORKERS ?= 2
+E2E_XDIST = $(if $(filter 0,$(E2E_WORKERS)),,-n $(E2E_WORKERS) --dist loadfile)
 test: css
 	scripts/ensure-chromium
 	scripts/ensure-janus
@@ -84,8 +92,8 @@ test: css
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not e2e" -q -n auto
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
-	scripts/test-scaleout
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q $(E2E_XDIST)
+	E2E_WORKERS=$(E2E_WORKERS) scripts/test-scaleout
 
 test-fast: venv
 	$(VENV)/bin/lint-imports
@@ -94,7 +102,7 @@ test-fast: venv
 test-e2e: css
 	scripts/ensure-chromium
 	scripts/ensure-quality-tools
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q $(E2E_XDIST)
 
 # Benchmarks: real Daphne (and Uvicorn) on generated data; writes docs/benchmarks.md.
 bench: css

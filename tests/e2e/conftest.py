@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
 # The real application plus a count of open requests and sockets (tests/support/asgi.py).
 TEST_APP = "tests.support.asgi:application"
 RUNNING: list[ServerProcess] = []  # started by start_server, not yet stopped
+# Under pytest-xdist (`make test`: -n 2), "gw0-": a server log is never opened (and
+# truncated) by another worker whose free port happened to be the same number.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "") and os.environ["PYTEST_XDIST_WORKER"] + "-"
 # The HTTPS test server's certificate is self-signed.
 _NO_VERIFY = ssl.create_default_context()
 _NO_VERIFY.check_hostname = False
@@ -74,7 +77,7 @@ def start_server(
         daphne_command(port, TEST_APP, tls=tls),
         port=port,
         env=env,
-        log_path=ROOT / f".e2e-server-{port}.log",
+        log_path=ROOT / f".e2e-server-{WORKER}{port}.log",
         scheme="https" if tls else "http",
     )
     RUNNING.append(server)

@@ -40,11 +40,21 @@ class JanusServer:
         return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def rtp_range_start() -> int:
+    """100 RTP ports of its own per run, below coturn's relay ports (40000+,
+    tests/e2e/test_live_interop.py): random, to keep apart from other runs on the
+    machine, and each pytest-xdist worker in a block of its own (gw0 30000-32499,
+    gw1 32500-34999, ...), so the two Janus of one `-n 2` run never share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    block = int(worker) % 4 if worker.isdigit() else 0
+    return 30000 + block * 2500 + secrets.randbelow(25) * 100
+
+
 def launch_janus() -> JanusServer:
     if not janus.binary():
         pytest.skip("janus binary not found: apt-get install janus (the SFU for group sessions)")
     port = janus.free_port()
-    rtp = 30000 + secrets.randbelow(200) * 100  # a range of its own per run
+    rtp = rtp_range_start()
     folder = tempfile.mkdtemp(prefix="mentorhub-janus-")
     secret = secrets.token_urlsafe(24)
     janus.write_config(
