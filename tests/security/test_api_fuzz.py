@@ -107,7 +107,7 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(fuzz_server, p
     world = build_world()
     token = _long_lived_access(getattr(world, persona))
     result = _schemathesis(fuzz_server, token, tmp_path / "junit.xml")
-    log = (ROOT / f".e2e-server-{fuzz_server.port}.log").read_text(errors="replace")
+    log = fuzz_server.log_path.read_text(errors="replace")
     assert result.returncode == 0, (
         f"schemathesis as {persona} found problems:\n{_summary(result.stdout)}\n"
         f"{result.stdout[-8000:]}\n{result.stderr[-2000:]}\nserver log (tail):\n{log[-2000:]}"
