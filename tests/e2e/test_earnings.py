@@ -144,12 +144,18 @@ def test_earnings_tables_become_stacked_rows_on_a_phone(server_url, browser, men
 def test_earnings_tables_stay_tables_on_a_desktop(server_url, browser, mentor, learner):
     context, page = _tables_page(browser, server_url, mentor, learner, 1280, 900)
     for section in ("#monthly-table", "#session-earnings table", "#payout-history table"):
-        table = page.locator(section)
-        assert table.evaluate("t => getComputedStyle(t).display") == "table", section
-        assert (
-            table.locator("tbody tr").first.evaluate("r => getComputedStyle(r).display")
-            == "table-row"
+        # Queried afresh on each try: a live refresh may swap a table in the meantime
+        # (an element swapped out has no computed style).
+        page.wait_for_function(
+            """(sel) => {
+              const t = document.querySelector(sel), r = t && t.querySelector('tbody tr');
+              return Boolean(r) && getComputedStyle(t).display === 'table'
+                && getComputedStyle(r).display === 'table-row';
+            }""",
+            arg=section,
+            timeout=10_000,
         )
+        table = page.locator(section)
         expect(table.locator("thead")).to_be_visible()
     expect(page.get_by_role("columnheader", name="Net").first).to_be_visible()
     assert not sideways_scrollers(page)

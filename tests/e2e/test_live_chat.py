@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from live.models import ChatMessage
-from sessions_app.models import Session
+from sessions_app.models import Booking, Session
 from sessions_app.services import end_overdue_sessions
 from tests.conftest import bearer
 from tests.e2e.conftest import no_horizontal_overflow, open_signed_in, screenshot
@@ -17,6 +17,7 @@ from tests.e2e.test_live import status
 from tests.e2e.test_live_room_layout import end_for_everyone
 from tests.live.builders import book, make_session
 from tests.security.browser import axe_violations, describe
+from tests.support.wait import wait_until
 
 WAIT = 20_000  # ms: two cores shared by several test runs
 DESKTOP = {"width": 1280, "height": 900}
@@ -211,6 +212,15 @@ def test_at_the_scheduled_end_the_learner_is_offered_rate_this_session(
     path = f"/live/{room.pk}/"
     l_ctx, lpage = open_signed_in(browser, server_url, learner, path, viewport=PHONE)
     join(lpage)
+    # The page shows the call at once; the server records attendance when its
+    # socket's join arrives: only an attended learner is offered a review.
+    wait_until(
+        lambda: Booking.objects.filter(
+            session=room, learner=learner, joined_at__isnull=False
+        ).exists(),
+        timeout=WAIT / 1000,
+        what="the server recorded the learner's join",
+    )
     # The session runs past its end and the periodic job ends it (here: in the test
     # process, whose pushes can't reach the server: the page's heartbeat finds out).
     Session.objects.filter(pk=room.pk).update(starts_at=room.starts_at - timedelta(hours=3))
