@@ -102,7 +102,8 @@ def test_a_learner_joins_the_waitlist_and_is_booked_when_a_seat_frees(server_url
     assert seat.learner == waiter
 
 
-def test_leaving_the_waitlist_asks_first_and_gives_the_place_up(server_url, browser):
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_leaving_the_waitlist_asks_first_and_gives_the_place_up(server_url, browser, viewport):
     mentor = make_user("maya", User.Role.MENTOR)
     holder = make_user("ana", User.Role.LEARNER)
     waiter = make_user("paulo", User.Role.LEARNER)
@@ -111,14 +112,14 @@ def test_leaving_the_waitlist_asks_first_and_gives_the_place_up(server_url, brow
     join_waitlist(waiter, session)
 
     _, page = open_signed_in(
-        browser, server_url, waiter, f"/sessions/{session.pk}/", viewport=PHONE
+        browser, server_url, waiter, f"/sessions/{session.pk}/", viewport=viewport
     )
     expect(page.get_by_text("You're #1 on the waitlist.")).to_be_visible()
     yes = page.get_by_role("button", name="Yes, leave")
     expect(yes).to_be_hidden()
     page.get_by_text("Leave waitlist", exact=True).click()
     expect(page.get_by_text("You give up your place (#1).")).to_be_visible()
-    _shot(page, "policy-waitlist-leave-360")
+    _shot(page, f"policy-waitlist-leave-{viewport['width']}")
     assert no_horizontal_overflow(page)
     # Changing one's mind keeps the place.
     page.get_by_role("button", name="Stay on the list").click()
