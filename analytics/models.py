@@ -52,15 +52,23 @@ class SlotRollup(models.Model):
         return f"{self.rollup_id} {self.weekday}/{self.hour}"
 
 
-class LearnerRollup(models.Model):
+class LearnerCounts(models.Model):
+    """One learner's attended and no-show bookings (per month, or in a totals row)."""
+
+    learner_id = models.IntegerField()
+    attended = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class LearnerRollup(LearnerCounts):
     """Attended and no-show bookings of one learner in the month."""
 
     rollup = models.ForeignKey(
         MonthRollup, on_delete=models.CASCADE, related_name="learners", db_index=False
     )
-    learner_id = models.IntegerField()
-    attended = models.PositiveIntegerField(default=0)
-    no_shows = models.PositiveIntegerField(default=0)
 
     class Meta:
         # Covering: the per-learner sums over a period's months read the index only.
@@ -98,15 +106,12 @@ class LearnerTotals(models.Model):
         return f"{self.mentor_id} learners {self.tz}"
 
 
-class LearnerTotal(models.Model):
+class LearnerTotal(LearnerCounts):
     """One learner's attended and no-show bookings in `totals`' months."""
 
     totals = models.ForeignKey(
         LearnerTotals, on_delete=models.CASCADE, related_name="learners", db_index=False
     )
-    learner_id = models.IntegerField()
-    attended = models.PositiveIntegerField(default=0)
-    no_shows = models.PositiveIntegerField(default=0)
 
     class Meta:
         # Covering: the lookups of the learners seen in the raw part read the index only.
