@@ -1,5 +1,6 @@
 """The job runner: `manage.py scheduler --once` and the in-process thread."""
 
+import asyncio
 import threading
 from io import StringIO
 
@@ -95,6 +96,11 @@ async def test_a_job_run_by_the_in_process_runner_pushes_to_open_sockets(
         frame = await comm.receive_json_from(timeout=10)
         assert frame["type"] == "notification"
         assert frame["title"] == "Starts in 5 minutes"
+        # The frame can arrive before notify() has returned to the runner thread.
+        for _ in range(200):
+            if done:
+                break
+            await asyncio.sleep(0.01)
         assert frame["id"] == done[0].pk
         await comm.disconnect()
     finally:
